@@ -1,0 +1,71 @@
+"""Every error this package raises on purpose.
+
+Each subclasses a builtin too, so ``except ValueError`` keeps working for callers who do not
+know this package. Errors carry attributes (where, what) as well as a readable message.
+"""
+
+from __future__ import annotations
+
+
+class CaucasusCablesError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ParseError(CaucasusCablesError, ValueError):
+    """A text is not a cable / news article, or a required field cannot be derived.
+
+    ``str()`` reads ``source:line: field: message`` with the parts that are known, e.g.
+    ``seeds/cables/07MOSCOW4307.txt:5: dtg: impossible date 'O 321351Z AUG 07'``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.message = message
+        self.field = field
+        self.line = line
+        self.source = source
+        super().__init__(message)
+
+    def with_source(self, source: str | None) -> ParseError:
+        """Return this error with ``source`` filled in (the parser knows it, extractors don't)."""
+        if source is not None and self.source is None:
+            self.source = source
+        return self
+
+    def __str__(self) -> str:
+        where = ""
+        if self.source is not None:
+            where = self.source
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        parts = [p for p in (where, self.field) if p]
+        return ": ".join([*parts, self.message])
+
+
+class CatalogError(CaucasusCablesError, ValueError):
+    """The seed catalog disagrees with the files in ``seeds/`` (missing, unlisted, changed)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class BuildError(CaucasusCablesError, RuntimeError):
+    """The build could not produce a valid release (e.g. strict mode with quarantined inputs)."""
+
+
+class IntegrityError(CaucasusCablesError, ValueError):
+    """Shipped or built data fails a check: checksum, schema, row count or table rule.
+
+    ``path`` names the offending file when one is known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)

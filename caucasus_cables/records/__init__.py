@@ -1,0 +1,56 @@
+"""Record types: the single source of truth for every later step (tables, schemas, card)."""
+
+from caucasus_cables.records.cable import (
+    Cable,
+    Caveat,
+    Classification,
+    ClassifiedBy,
+    Declassification,
+    IdSource,
+    Paragraph,
+    Precedence,
+    Recipient,
+    RecipientRole,
+    Reference,
+    Routing,
+)
+from caucasus_cables.records.common import ParseNote, ProvenanceKind, Record, Source
+from caucasus_cables.records.news import (
+    Caption,
+    DatePrecision,
+    FieldProvenance,
+    Genre,
+    Interview,
+    NewsArticle,
+    Quote,
+    TurnRole,
+    InterviewTurn,
+)
+
+__all__ = [
+    "Cable",
+    "Caption",
+    "Caveat",
+    "Classification",
+    "ClassifiedBy",
+    "DatePrecision",
+    "Declassification",
+    "FieldProvenance",
+    "Genre",
+    "IdSource",
+    "Interview",
+    "InterviewTurn",
+    "NewsArticle",
+    "Paragraph",
+    "ParseNote",
+    "Precedence",
+    "ProvenanceKind",
+    "Quote",
+    "Recipient",
+    "RecipientRole",
+    "Record",
+    "Reference",
+    "Routing",
+    "Source",
+    "TurnRole",
+]
