@@ -69,3 +69,34 @@ class IntegrityError(CaucasusCablesError, ValueError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class EntityLookupError(CaucasusCablesError, LookupError):
+    """A name does not stand for exactly one gazetteer entity (unknown, or shared by several).
+
+    ``name`` is the name asked for; ``candidates`` the entity ids that are close matches (unknown
+    name) or that share it (ambiguous name).
+    """
+
+    def __init__(self, message: str, *, name: str, candidates: list[str] | None = None) -> None:
+        self.name = name
+        self.candidates = list(candidates or [])
+        super().__init__(message)
+
+
+class LoadError(CaucasusCablesError, LookupError, ValueError):
+    """``load()`` was asked for something the shipped data does not have: a dataset, version,
+    record id, column, filter or filter value.
+
+    ``name`` is what was asked for; ``choices`` the valid ones (empty when there are too many
+    to list). The message names both and, when one is close, suggests it.
+    """
+
+    def __init__(self, message: str, *, name: str | None = None, choices: list[str] | None = None):
+        self.name = name
+        self.choices = list(choices or [])
+        super().__init__(message)
+
+
+class PublishError(CaucasusCablesError, RuntimeError):
+    """A release could not be published to the Hugging Face Hub (refused, or the Hub failed)."""

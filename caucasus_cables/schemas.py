@@ -34,7 +34,9 @@ def schema_documents() -> dict[str, str]:
     for stem, model in SCHEMA_MODELS.items():
         schema = model.model_json_schema(mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$id"] = f"https://caucasus-cables.invalid/schemas/{SCHEMA_VERSION}/{stem}.schema.json"
+        schema["$id"] = (
+            f"https://caucasus-cables.invalid/schemas/{SCHEMA_VERSION}/{stem}.schema.json"
+        )
         schema["x-schema-version"] = SCHEMA_VERSION
         documents[f"{stem}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return documents
@@ -60,7 +62,5 @@ def schema_drift(out: Path) -> list[str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             drift.append(name)
     if out.is_dir():
-        drift.extend(
-            sorted(p.name for p in out.glob("*.schema.json") if p.name not in expected)
-        )
+        drift.extend(sorted(p.name for p in out.glob("*.schema.json") if p.name not in expected))
     return drift

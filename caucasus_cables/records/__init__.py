@@ -15,16 +15,26 @@ from caucasus_cables.records.cable import (
     Routing,
 )
 from caucasus_cables.records.common import ParseNote, ProvenanceKind, Record, Source
+from caucasus_cables.records.entities import (
+    Entity,
+    EntityKind,
+    Link,
+    LinkEvidence,
+    LinkKind,
+    Mention,
+    Passage,
+    Resolution,
+)
 from caucasus_cables.records.news import (
     Caption,
     DatePrecision,
     FieldProvenance,
     Genre,
     Interview,
+    InterviewTurn,
     NewsArticle,
     Quote,
     TurnRole,
-    InterviewTurn,
 )
 
 __all__ = [
@@ -35,14 +45,21 @@ __all__ = [
     "ClassifiedBy",
     "DatePrecision",
     "Declassification",
+    "Entity",
+    "EntityKind",
     "FieldProvenance",
     "Genre",
     "IdSource",
     "Interview",
     "InterviewTurn",
+    "Link",
+    "LinkEvidence",
+    "LinkKind",
+    "Mention",
     "NewsArticle",
     "Paragraph",
     "ParseNote",
+    "Passage",
     "Precedence",
     "ProvenanceKind",
     "Quote",
@@ -50,6 +67,7 @@ __all__ = [
     "RecipientRole",
     "Record",
     "Reference",
+    "Resolution",
     "Routing",
     "Source",
     "TurnRole",

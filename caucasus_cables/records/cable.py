@@ -154,7 +154,9 @@ class Declassification(Record):
 class ClassifiedBy(Record):
     """The 'Classified By:' line: who classified the cable and under which reasons."""
 
-    name: str | None = Field(default=None, description="Name of the classifier, e.g. 'Alice G. Wells'.")
+    name: str | None = Field(
+        default=None, description="Name of the classifier, e.g. 'Alice G. Wells'."
+    )
     title: str | None = Field(
         default=None,
         description="Title before or after the name, e.g. 'Political Minister-Counselor'.",
@@ -213,7 +215,8 @@ class Cable(Record):
         default=IdSource.TEXT, description="Where the id came from: text, file name or argument."
     )
     transmission_id: str | None = Field(
-        default=None, description="Transmission identifier on the first header line, e.g. 'VZCZCXR05660'."
+        default=None,
+        description="Transmission identifier on the first header line, e.g. 'VZCZCXR05660'.",
     )
     precedence: Precedence | None = Field(
         default=None, description="Precedence from the DTG prosign (first letter when two)."
@@ -242,7 +245,8 @@ class Cable(Record):
     )
     caveats: list[Caveat] = Field(
         default_factory=list,
-        description="Handling captions in order of first appearance (SENSITIVE, SIPDIS, NOFORN...).",
+        description="Handling captions in order of first appearance (SENSITIVE, SIPDIS, "
+        "NOFORN...).",
     )
     sections: int | None = Field(
         default=None, ge=1, description="Number of sections, the N of 'SECTION 01 OF N'."

@@ -115,7 +115,9 @@ class NewsArticle(Record):
     )
     title: str = Field(description="Headline, first line of the text.")
     genre: Genre = Field(description="report, interview, opinion or other.")
-    outlet: str | None = Field(default=None, description="Publishing outlet, e.g. 'The Moscow Times'.")
+    outlet: str | None = Field(
+        default=None, description="Publishing outlet, e.g. 'The Moscow Times'."
+    )
     url: str | None = Field(default=None, description="Canonical URL of the article.")
     authors: list[str] = Field(
         default_factory=list, description="Authors from the byline or the catalog; [] when unknown."
@@ -140,8 +142,12 @@ class NewsArticle(Record):
     dateline: str | None = Field(
         default=None, description="Dateline place, e.g. 'DUSHANBE' from 'DUSHANBE (Reuters) -'."
     )
-    byline: str | None = Field(default=None, description="Byline as written, e.g. 'By Nikolaus von Twickel'.")
-    lead: str | None = Field(default=None, description="Dek or lead sentence(s) set off from the body.")
+    byline: str | None = Field(
+        default=None, description="Byline as written, e.g. 'By Nikolaus von Twickel'."
+    )
+    lead: str | None = Field(
+        default=None, description="Dek or lead sentence(s) set off from the body."
+    )
     captions: list[Caption] = Field(default_factory=list, description="Photo captions.")
     paragraphs: list[str] = Field(
         default_factory=list, description="Body paragraphs in order (captions excluded)."

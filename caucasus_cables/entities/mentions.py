@@ -1,0 +1,303 @@
+"""Find the gazetteer's places, people and organizations in a document body.
+
+Approach: every name and variant of the gazetteer (plus an ALL-CAPS copy of each, for cable
+subjects and signatures) goes into one regular expression, compiled once, shaped as a trie so the
+engine reads each position in time proportional to the name length, not the number of names.
+Spaces inside a name match any whitespace run (cable lines wrap inside names). Matches are
+case-sensitive, must start and end at word boundaries ('Georgia' is not found in 'Georgian';
+'Russia' is found in "Russia's") and the longest name at a position wins ('Republic of South
+Ossetia' over 'South Ossetia', 'Moscow Carnegie Center' over 'Moscow'). Demonyms ('Georgian',
+'Ossetian') are not mentions of places.
+
+A form that names one entity and is not listed in ``senses.csv`` resolves at once. Other forms
+(a common surname such as 'Popov', 'Georgia', 'Java', 'RSO', or a form two entities share) are
+resolved in this order, and otherwise kept unresolved with their candidates:
+
+1. context: exactly one sense has its cues (phrases, or entities already named) in the
+   paragraph or document and none of its counter-cues;
+2. earlier mention: exactly one candidate was already named earlier in the document
+   ('Popov' after 'Yuriy Popov').
+
+A sense whose counter-cues alone are present is rejected; when every sense is rejected the form
+names something outside the gazetteer (Java the island) and is not reported at all. Forms whose
+senses say ``unresolved=drop`` ('MFA', 'RSO') are not reported when undecided either: most of
+their uses name things outside the gazetteer (other ministries, Regional Security Officers).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from caucasus_cables.entities.gazetteer import Gazetteer, Sense, gazetteer, normalise_form
+from caucasus_cables.records.entities import DocumentKindName, Mention, Resolution
+
+# Resolving one ambiguous form can satisfy another's cue (Kolesnikov's cue is Nazarov, himself
+# resolved by context); a few rounds reach the fixed point for any chain in senses.csv.
+_MAX_ROUNDS = 4
+
+# Blank lines separate blocks, the paragraph unit when the caller gives none.
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
+
+
+def _trie_pattern(forms: Iterable[str]) -> str:
+    """A regex matching exactly the given forms, longest first at each position.
+
+    Built as a trie: shared prefixes are written once, so 'Tskhinval', 'Tskhinvali' and
+    'Tskhinval(i)' become 'Tskhinval(?:\\(i\\)|i)?'. A space matches any whitespace run.
+    """
+    trie: dict[str, dict] = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _node_pattern(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # Greedy '?': the engine tries the longer name first and falls back to the shorter one only
+    # when the longer one does not end at a word boundary.
+    return f"(?:{body})?" if "" in node else body
+
+
+@functools.cache
+def _matcher() -> re.Pattern[str]:
+    pattern = _trie_pattern(gazetteer().forms)
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+
+
+@functools.cache
+def _phrase(phrase: str) -> re.Pattern[str]:
+    words = (re.escape(word) for word in phrase.split())
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+@dataclass
+class _Candidate:
+    """A matched form on its way to becoming a Mention."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int | None
+    block: tuple[int, int]
+    senses: tuple[Sense, ...] = ()
+    entity_id: str | None = None
+    resolution: Resolution = Resolution.UNRESOLVED
+    dropped: bool = False
+    candidates: list[str] = field(default_factory=list)
+
+
+def paragraph_spans(body: str, paragraphs: Sequence[str] | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph in ``body``, in order.
+
+    With ``paragraphs`` None, paragraphs are runs of non-blank lines. Otherwise each paragraph
+    text is looked up in ``body`` after the previous one, verbatim or, failing that, with any
+    whitespace between its words (re-wrapped text). Raises ValueError when one is not there.
+
+    >>> paragraph_spans("One.\\n\\nTwo\\nlines.")
+    [(0, 4), (6, 16)]
+    >>> paragraph_spans("A b\\nc.", ["A b c."])
+    [(0, 6)]
+    """
+    if paragraphs is None:
+        return _blocks(body)
+    spans = []
+    position = 0
+    for index, paragraph in enumerate(paragraphs):
+        start = body.find(paragraph, position)
+        if start >= 0:
+            end = start + len(paragraph)
+        else:
+            words = paragraph.split()
+            match = re.compile(r"\s+".join(map(re.escape, words))).search(body, position)
+            if not words or match is None:
+                raise ValueError(
+                    f"paragraph {index} ({paragraph[:40]!r}...) is not in the body after "
+                    f"offset {position}"
+                )
+            start, end = match.span()
+        spans.append((start, end))
+        position = end
+    return spans
+
+
+def _blocks(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of non-blank lines, without surrounding whitespace."""
+    cuts = [0]
+    for match in _BLANK_LINES.finditer(body):
+        cuts.extend(match.span())
+    cuts.append(len(body))
+    spans = []
+    for first, last in zip(cuts[::2], cuts[1::2], strict=True):
+        piece = body[first:last]
+        if piece.strip():
+            spans.append(
+                (first + len(piece) - len(piece.lstrip()), last - len(piece) + len(piece.rstrip()))
+            )
+    return spans
+
+
+def _locate(spans: Sequence[tuple[int, int]], start: int) -> int | None:
+    for index, (first, last) in enumerate(spans):
+        if first <= start < last:
+            return index
+    return None
+
+
+def _block_of(body: str, start: int) -> tuple[int, int]:
+    for first, last in _blocks(body):
+        if first <= start < last:
+            return (first, last)
+    return (0, len(body))
+
+
+def _candidates(body: str, gaz: Gazetteer, spans: list[tuple[int, int]]) -> list[_Candidate]:
+    found = []
+    for match in _matcher().finditer(body):
+        text = match.group()
+        form = normalise_form(text)
+        ids = gaz.forms[form]
+        senses = gaz.senses.get(form.casefold(), ())
+        paragraph = _locate(spans, match.start())
+        block = spans[paragraph] if paragraph is not None else _block_of(body, match.start())
+        candidate = _Candidate(match.start(), match.end(), text, paragraph, block)
+        if len(ids) == 1 and not senses:
+            candidate.entity_id = ids[0]
+            candidate.resolution = Resolution.NAME
+        else:
+            # A form two entities share, with no senses row, resolves by earlier mention only.
+            listed = {sense.entity_id for sense in senses}
+            extra = tuple(Sense(form, eid, "document") for eid in ids if eid not in listed)
+            candidate.senses = senses + extra
+        found.append(candidate)
+    return found
+
+
+class _Context:
+    """Answers 'is this cue present in this scope' for one document, with a cache."""
+
+    def __init__(self, body: str, found: list[_Candidate]) -> None:
+        self.body = body
+        self.found = found
+        self._phrases: dict[tuple[str, int, int], bool] = {}
+
+    def scope(self, sense: Sense, candidate: _Candidate) -> tuple[int, int]:
+        return candidate.block if sense.scope == "paragraph" else (0, len(self.body))
+
+    def has_phrase(self, phrase: str, span: tuple[int, int]) -> bool:
+        key = (phrase, *span)
+        if key not in self._phrases:
+            self._phrases[key] = _phrase(phrase).search(self.body, *span) is not None
+        return self._phrases[key]
+
+    def has_entity(self, entity_id: str, span: tuple[int, int], itself: _Candidate) -> bool:
+        return any(
+            other is not itself
+            and other.entity_id == entity_id
+            and span[0] <= other.start < span[1]
+            for other in self.found
+        )
+
+    def supports(self, sense: Sense, candidate: _Candidate) -> bool:
+        span = self.scope(sense, candidate)
+        return any(self.has_phrase(cue, span) for cue in sense.cues) or any(
+            self.has_entity(cue, span, candidate) for cue in sense.entity_cues
+        )
+
+    def opposes(self, sense: Sense, candidate: _Candidate) -> bool:
+        span = self.scope(sense, candidate)
+        return any(self.has_phrase(cue, span) for cue in sense.counter_cues)
+
+
+def _decide(candidate: _Candidate, context: _Context, *, final: bool) -> bool:
+    """Try to resolve one ambiguous candidate; True when it is decided."""
+    support = {s.entity_id for s in candidate.senses if context.supports(s, candidate)}
+    oppose = {s.entity_id for s in candidate.senses if context.opposes(s, candidate)}
+    supported = support - oppose
+    open_ids = sorted({s.entity_id for s in candidate.senses} - (oppose - support))
+    if len(supported) == 1:
+        candidate.entity_id = supported.pop()
+        candidate.resolution = Resolution.CONTEXT
+        return True
+    if not open_ids:
+        candidate.dropped = True
+        return True
+    earlier = {
+        other.entity_id
+        for other in context.found
+        if other.start < candidate.start and other.entity_id in open_ids
+    }
+    if len(earlier) == 1:
+        candidate.entity_id = earlier.pop()
+        candidate.resolution = Resolution.EARLIER_MENTION
+        return True
+    if final:
+        candidate.candidates = open_ids
+        candidate.dropped = not any(s.keep_unresolved for s in candidate.senses)
+    return final
+
+
+def find_mentions(
+    body: str,
+    *,
+    paragraphs: Sequence[str] | None = None,
+    document_id: str | None = None,
+    document_kind: DocumentKindName | None = None,
+) -> list[Mention]:
+    """Mentions of gazetteer entities in ``body``, in text order.
+
+    ``paragraphs`` are the record's paragraph texts, in order, each found in ``body``; a
+    mention's ``paragraph`` is the index of the one holding it. Without them, runs of non-blank
+    lines count as paragraphs. Offsets are into ``body``: ``body[m.start:m.end] == m.text``.
+    Raises ValueError when a paragraph is not in the body.
+
+    >>> for m in find_mentions("Yuriy Popov went to Tskhinval. Popov left."):
+    ...     print(m.start, m.text, m.entity_id, m.resolution.value)
+    0 Yuriy Popov person:yuri-popov name
+    20 Tskhinval place:tskhinvali name
+    31 Popov person:yuri-popov earlier_mention
+    >>> m = find_mentions("Representative Popov spoke.")[0]
+    >>> m.entity_id, m.candidates, m.resolution.value
+    (None, ['person:yuri-popov'], 'unresolved')
+    """
+    gaz = gazetteer()
+    spans = paragraph_spans(body, paragraphs)
+    found = _candidates(body, gaz, spans)
+    context = _Context(body, found)
+    pending = [candidate for candidate in found if candidate.senses]
+    for round_ in range(_MAX_ROUNDS):
+        final = round_ == _MAX_ROUNDS - 1
+        still = [c for c in pending if not _decide(c, context, final=final)]
+        if len(still) == len(pending) and not final:
+            # Nothing changed this round, so no later round can change anything either.
+            still = [c for c in still if not _decide(c, context, final=True)]
+        pending = still
+        if not pending:
+            break
+    return [
+        Mention(
+            document_id=document_id,
+            document_kind=document_kind,
+            entity_id=candidate.entity_id,
+            candidates=candidate.candidates,
+            text=candidate.text,
+            start=candidate.start,
+            end=candidate.end,
+            paragraph=candidate.paragraph,
+            resolution=candidate.resolution,
+        )
+        for candidate in found
+        if not candidate.dropped
+    ]

@@ -1,0 +1,2019 @@
+"""Field extractors for State Department telegrams: one public function per field.
+
+Each function takes a whole cable or a fragment of one (a header line, a REF block, a
+paragraph), returns the field's value, ``None`` or ``[]`` when the field is absent, and never
+raises. ``caucasus_cables.parse_cable`` calls each of them once and builds the record.
+
+Layouts seen in the Cablegate corpus (``../shared/corpus/cables``) and handled here:
+
+- the full telegram: ``VZCZC`` transmission id, precedence pair with relay routing indicators,
+  ``DE RUEHMO #4307/01 2431351``, ``ZNY CCCCC ZZH``, the DTG line (``O 311351Z AUG 07``,
+  ``P R 041820Z JAN 10``), FM / TO / INFO, then the classification line
+  (``C O N F I D E N T I A L SECTION 01 OF 02 MOSCOW 004307``) and the text (07MOSCOW4307);
+- headers without the transmission lines (starting at the DTG, 04CAIRO8456), or with the
+  office distribution (``ORIGIN DS-00``, ``INFO LOG-00 ...``) first (08STATE116943), or with an
+  e-mail wrapper above them (``Subject: TRIPOLI 00000230 R CO 17-MAR-08 ...``, 08TRIPOLI230);
+- partial extracts without any routing header ("This record is a partial extract of the
+  original cable..."), sometimes with a ``Tuesday, 03 July 2001, 12:03`` line, a bare
+  ``061428Z Jun 03`` DTG or a ``Cable dated:2005-05-23T14:26:00`` stamp (05SANAA1352);
+- old ``PAGE 01 VATICA 03507 02 OF 04 031715Z`` headers repeated inside the text (01VATICAN3507);
+- header lines glued together where the page lost its line breaks
+  (``MOSCOW 002353SIPDISDEPT FOR ...``, 09MOSCOW2353) or lower-cased (``S e c r e t berlin
+  001068``, 08BERLIN1068);
+- CRLF PDF conversions with the original 70-column wrapping (06NEWDELHI5135), U+2028 line
+  separators (09MEXICO2205), and pages that carry rows of the WikiLeaks export (06THEHAGUE1739):
+  the first occurrence of a field wins, so rows after the cable's own header are never read.
+
+Speed: patterns are compiled once and start with a literal wherever the layout allows (the
+regex engine then skips ahead with a fast substring search; a leading character class or
+look-behind makes it try every position, some thirty times slower). Header fields are matched
+on an upper-cased copy of the header span, so one case-sensitive pattern covers 'Tags:',
+'TAGS' and 'tags'. Patterns use no nested quantifiers and header fields are searched only in
+the header span (``header_end``), so a 10 MB line cannot stall a build. The header/body split
+and a few shared matches are memoised for the last few texts: ``parse_cable`` hands every
+extractor the same string.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from caucasus_cables.parse.text import (
+    blank_page_breaks,
+    despace,
+    is_page_break,
+    page_break_spans,
+    remove_page_breaks,
+    section_continuations,
+)
+from caucasus_cables.records import (
+    Caveat,
+    Classification,
+    ClassifiedBy,
+    Declassification,
+    Paragraph,
+    Precedence,
+    Recipient,
+    RecipientRole,
+    Reference,
+    Routing,
+)
+from caucasus_cables.reference import canonical_station as _reference_station
+from caucasus_cables.reference import routing_indicator_name
+
+__all__ = [
+    "ClassificationLine",
+    "Repair",
+    "canonical_cable_id",
+    "caveats",
+    "classification",
+    "classification_line",
+    "classified_by",
+    "continuation_serials",
+    "date_line",
+    "de_station",
+    "declassification",
+    "dtg",
+    "export_rows",
+    "header_end",
+    "info_recipients",
+    "origin",
+    "paragraphs",
+    "partial",
+    "precedence",
+    "recipients",
+    "references",
+    "routing",
+    "sections",
+    "signed_by",
+    "station_serial",
+    "subject",
+    "summary",
+    "tags",
+    "transmission_id",
+]
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1
+    )
+}
+
+# How far header fields are looked for past the start of the text (or the classification
+# line) when no paragraph marker ends the header earlier. The longest header in the corpus
+# (an ALL DIPLOMATIC POSTS address list plus distribution lines) is under 9,000 characters.
+_HEADER_LIMIT = 20_000
+
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+class Repair(NamedTuple):
+    """A normalisation an extractor made, for ``Cable.parse_notes``: field, message, offset."""
+
+    field: str
+    message: str
+    offset: int | None = None
+
+
+def _year4(yy: int) -> int:
+    # Cables date from 1966 to 2010; DECL dates run to the 2050s.
+    return 1900 + yy if yy >= 60 else 2000 + yy
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _datetime(year: int, month: int, day: int, hour: int, minute: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+# The same few station names recur in every cable (classification line, page breaks, REF
+# citations): remember them rather than re-run the table lookup and its regex.
+canonical_station = lru_cache(maxsize=4096)(_reference_station)
+
+
+def _collapse(value: str) -> str:
+    """Runs of blanks and line breaks -> one space, ends stripped (str.replace is several times
+    faster than ' '.join(value.split()) or a regex on paragraph-sized strings)."""
+    if "\n" in value:
+        value = value.replace("\n", " ")
+    if "\t" in value or "\r" in value:
+        value = value.replace("\t", " ").replace("\r", " ")
+    while "  " in value:
+        value = value.replace("  ", " ")
+    return value.strip()
+
+
+# Memo of values shared by several extractors, for the last few texts. Keyed by identity and
+# holding the text itself, so a recycled id() can never return another text's values.
+_MEMO: dict[int, tuple[str, dict[str, Any]]] = {}
+_LAST: tuple[str | None, dict[str, Any]] = (None, {})  # one atomic tuple: thread-safe reads
+
+
+def _memo(text: str) -> dict[str, Any]:
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
+    entry = _MEMO.get(id(text))
+    if entry is None or entry[0] is not text:
+        if len(_MEMO) >= 8:
+            _MEMO.clear()
+        entry = (text, {})
+        _MEMO[id(text)] = entry
+    _LAST = entry
+    return entry[1]
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int, end: int | None = None) -> int:
+    end = len(text) if end is None else end
+    nl = text.find("\n", pos, end)
+    return end if nl < 0 else nl
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    """Only blanks, quotes or commas between the line start and ``pos``."""
+    return not text[_line_start(text, pos) : pos].strip(" \t\"',")
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: classification line, end of the routing header, start of the body
+# --------------------------------------------------------------------------------------------
+
+
+def _spaced(word: str) -> str:
+    return r"[ \t]?".join(word)
+
+
+# The classification line: CLASSIFICATION ["SECTION" NN "OF" NN] STATION SERIAL.
+#   "C O N F I D E N T I A L SECTION 01 OF 02 MOSCOW 004307"   07MOSCOW4307
+#   "UNCLAS SECTION 01 OF 02 MOSCOW 002629"                     08MOSCOW2629
+#   "S e c r e t berlin 001068"                                 08BERLIN1068 (lower case)
+#   "SS E C R E T ..." (doubled letter), "C ONFIDENTIAL ..." (stray blank)
+#   "UNCLAS E F T O SECTION 01 OF 03 TRIPOLI 000648"            09TRIPOLI648 (EFTO caption;
+#   without SECTION the WikiLeaks id keeps it: "UNCLAS E F T O LONDON 002187" -> EFTOLONDON)
+#   "Cable dated:2009-09-14T13:52:00C O N F I D E N T I A L SECTION 01 OF 03 MOSCOW 002353SIPDIS"
+#   (09MOSCOW2353: stamp and following lines glued on).
+_CLASS_WORD = (
+    rf"(?P<word>{_spaced('TOP')}[ \t]+{_spaced('SECRET')}|(?:S[ \t]?)?{_spaced('SECRET')}"
+    rf"|{_spaced('CONFIDENTIAL')}|{_spaced('UNCLASSIFIED')}|UNCLAS)"
+)
+_CLASS_REST = (
+    r"(?:[ \t]+E[ \t]?F[ \t]?T[ \t]?O(?=[ \t]+SECTION))?"
+    r"(?:[ \t]+SECTION[ \t]+(?P<part>[0-9]{1,3})[ \t]+OF[ \t]+(?P<of>[0-9]{1,3}))?"
+    r"[ \t]+(?P<station>[A-Za-z][A-Za-z'-]*(?:[ \t][A-Za-z][A-Za-z'-]*){0,4}?)"
+    r"[ \t]+(?P<serial>[0-9]{3,7})(?![0-9])"
+)
+_CLASSIFICATION_LINE = re.compile(
+    r"^[ \t\"',]*(?:(?:ID:[ \t]?[0-9]+[ \t]+)?Cable dated:[0-9T:-]{10,19})?"
+    + _CLASS_WORD
+    + _CLASS_REST,
+    re.MULTILINE | re.IGNORECASE,
+)
+# After a CSV or TSV field of an export row: '...0092<TAB>C O N F I D E N T I A L SECTION 01 OF
+# 02 BERN 001553' (06BERN1553), '3624","UNCLAS BUENOS AIRES 000062' (08BUENOSAIRES62). Costlier,
+# so tried only where the text has a tab or '","' before the first plain match.
+_CLASSIFICATION_IN_ROW = re.compile(
+    r"^(?:[^\n\t]{0,400}\t|[^\n]{0,400}?\",\")[ \t\"']*" + _CLASS_WORD + _CLASS_REST,
+    re.MULTILINE | re.IGNORECASE,
+)
+# In capitals anywhere in a line, with a zero-padded serial: a classification line run on after
+# other text ('23064 11/19/2004 15:41 04BRUSSELS4944 C O N F I D E N T I A L BRUSSELS 004944').
+_CLASSIFICATION_GLUED = re.compile(
+    r"(?<![A-Za-z])" + _CLASS_WORD + _CLASS_REST.replace("[0-9]{3,7})", "0[0-9]{4,6})")
+)
+# Without a classification line the routing header ends at the first E.O., SUBJECT or TAGS line
+# (08STATE43817: "Sipdis" / "Sensitive" / "E.o. 12958: n/a").
+_ROUTING_END = re.compile(
+    r"^[ \t]*(?:E\.?O\.?[ \t]?1[0-9]{4}|SUBJECT|TAGS)", re.MULTILINE | re.IGNORECASE
+)
+# The first body paragraph, after a newline: "¶1.", "¶ 1.", "1. (C)", "1.(U)", "11. (SBU)"
+# (a pilcrow read as 1).
+_FIRST_PARAGRAPH = re.compile(
+    r"\n[ \t]*(?:¶[ \t]*[0-9]{1,2}[ \t]*[.,)]|1[.,)][ \t]*\(|1\.[ \t]+[A-Z(]|11\.[ \t]*\()"
+)
+# Header lines after the classification line, for texts whose body has no paragraph markers:
+# the body starts after the block holding the last of them.
+_HEADER_FIELD_LINE = re.compile(
+    r"^[ \t]*(?:SUBJ|REF|Classified[ \t]+By|TAGS?\b|E\.?[ \t]?O\.?[ \t]?1[0-9]{4})",
+    re.MULTILINE | re.IGNORECASE,
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+class _Layout(NamedTuple):
+    classification: re.Match[str] | None
+    """The first classification line."""
+    routing_end: int | None
+    """Start of the classification line (or first header line after the routing header)."""
+    body_start: int | None
+    """Start of the first paragraph after it; None when no marker or header line says."""
+
+
+def _find_classification_line(text: str) -> re.Match[str] | None:
+    limit = min(len(text), _HEADER_LIMIT * 2)
+    m = _CLASSIFICATION_LINE.search(text, 0, limit)
+    end = m.start() if m else limit
+    if text.find("\t", 0, end) >= 0 or text.find('","', 0, end) >= 0:
+        row = _CLASSIFICATION_IN_ROW.search(text, 0, end)
+        if row is not None:
+            m = row
+    if m is None:
+        m = _CLASSIFICATION_GLUED.search(text, 0, limit)
+    if m is not None and m.group("station").upper().startswith("SECTION"):
+        return None
+    return m
+
+
+def _layout(text: str) -> _Layout:
+    """Where the routing header and the header end; memoised."""
+    memo = _memo(text)
+    layout = memo.get("layout")
+    if layout is not None:
+        return layout
+    line = _find_classification_line(text)
+    if line is not None:
+        routing_end: int | None = line.start("word")
+    else:
+        m = _ROUTING_END.search(text, 0, min(len(text), _HEADER_LIMIT))
+        routing_end = m.start() if m else None
+    start = routing_end or 0
+    stop = min(len(text), start + _HEADER_LIMIT)
+    body_start: int | None
+    if start == 0 and _FIRST_PARAGRAPH.match("\n" + text[:40]):
+        body_start = 0  # a fragment that starts with its first paragraph
+    else:
+        first = _FIRST_PARAGRAPH.search(text, max(0, start - 1), stop)
+        body_start = first.start() + 1 if first else None
+    if body_start is None and routing_end is not None:
+        last = None
+        zone = min(len(text), routing_end + 4000)
+        for last in _HEADER_FIELD_LINE.finditer(text, routing_end, zone):  # noqa: B007
+            pass
+        if last is not None:
+            blank = _BLANK_LINE.search(text, last.end(), zone)
+            # No blank line after it (06TOKYO1363): the body starts on the next line.
+            body_start = blank.end() if blank else _line_end(text, last.end()) + 1
+    layout = _Layout(line, routing_end, body_start)
+    memo["layout"] = layout
+    return layout
+
+
+def _routing_end(text: str) -> int:
+    """Offset where the routing header ends (the classification line), bounded."""
+    end = _layout(text).routing_end
+    return min(len(text), _HEADER_LIMIT) if end is None else end
+
+
+def header_end(text: str) -> int:
+    """Offset where the header ends and the body begins: the first paragraph marker after the
+    classification line ('¶1.', '1. (C)'), else the blank line after the last header field;
+    for a fragment without either, the end of the text (bounded).
+
+    >>> text = "UNCLAS MOSCOW 002629\\nSUBJECT: X\\n\\n1. (U) Body."
+    >>> text[header_end(text):]
+    '1. (U) Body.'
+    """
+    layout = _layout(text)
+    if layout.body_start is not None:
+        return layout.body_start
+    return min(len(text), (layout.routing_end or 0) + _HEADER_LIMIT)
+
+
+def _body_start(text: str) -> int:
+    """Where body extractors start: the header's end, or 0 for a fragment without a header."""
+    layout = _layout(text)
+    if layout.body_start is not None:
+        return layout.body_start
+    return len(text) if layout.routing_end is not None else 0
+
+
+def _upper_header(text: str) -> str:
+    """The header span upper-cased, same length as the original (ASCII-only when needed)."""
+    memo = _memo(text)
+    upper = memo.get("upper")
+    if upper is None:
+        head = text[: header_end(text)]
+        upper = head.upper()
+        if len(upper) != len(head):  # 'ß' -> 'SS' would shift every offset
+            upper = head.translate(_ASCII_UPPER)
+        memo["upper"] = upper
+    return upper
+
+
+def _header_match(text: str, pattern: re.Pattern[str], accept: Any = None) -> re.Match[str] | None:
+    """First match of an upper-case ``pattern`` in the header that ``accept(text, m)`` takes:
+    after the classification line first, then before it.
+
+    Searching from the classification line first skips wrappers put above a cable, such as
+    the e-mail header of 08TRIPOLI230 ("Subject: TRIPOLI 00000230 R CO 17-MAR-08 ..."). The
+    match is on the upper-cased copy: offsets are the text's, group values upper-case.
+    """
+    upper = _upper_header(text)
+    start = min(_layout(text).routing_end or 0, len(upper))
+    for lo, hi in ((start, len(upper)), (0, start)):
+        for m in pattern.finditer(upper, lo, hi):
+            if accept is None or accept(text, m):
+                return m
+    return None
+
+
+def _later_matches(text: str, pattern: re.Pattern[str], after: int, accept: Any = None):
+    """Further matches of an upper-case ``pattern`` in the header after offset ``after``."""
+    upper = _upper_header(text)
+    for m in pattern.finditer(upper, after, len(upper)):
+        if accept is None or accept(text, m):
+            yield m
+
+
+# --------------------------------------------------------------------------------------------
+# Reference ids
+# --------------------------------------------------------------------------------------------
+
+# "07MOSCOW4307", "07 MOSCOW 004307", "09USUN NEW YORK 306": two-digit year, station (letters,
+# spaces inside), serial (leading zeros dropped).
+_CABLE_ID = re.compile(
+    r"[ \t]*(?P<year>[0-9]{2})[ \t_-]*(?P<station>[A-Za-z][A-Za-z ]{0,40}?)[ \t_-]*"
+    r"(?P<serial>[0-9]{1,7})[ \t]*"
+)
+
+
+def canonical_cable_id(raw: str) -> str | None:
+    """Reference id = YY STATION SERIAL -> canonical 'YYSTATIONSERIAL', without zeros or spaces.
+
+    The station is made canonical by ``caucasus_cables.reference.canonical_station``
+    ('USUN NEW YORK' -> 'USUNNEWYORK', 'SECSTATE' -> 'STATE'). None when ``raw`` is not a
+    reference id.
+
+    >>> canonical_cable_id("07 MOSCOW 004307")
+    '07MOSCOW4307'
+    >>> canonical_cable_id("09USUN NEW YORK 306")
+    '09USUNNEWYORK306'
+    >>> canonical_cable_id("MOSCOW 4307") is None
+    True
+    """
+    if not isinstance(raw, str) or len(raw) > 80:
+        return None
+    m = _CABLE_ID.fullmatch(raw)
+    if m is None:
+        return None
+    station = canonical_station(m.group("station"))
+    if not station or not station[0].isalpha():
+        return None
+    return f"{m.group('year')}{station}{int(m.group('serial'))}"
+
+
+def station_serial(text: str) -> tuple[str, int] | None:
+    """(canonical station, serial) from the classification line, else a section-continuation
+    line ('MOSCOW 00004307 002 OF 002'). None when neither is there.
+
+    >>> station_serial("C O N F I D E N T I A L SECTION 01 OF 02 MOSCOW 004307")
+    ('MOSCOW', 4307)
+    >>> station_serial("USUN NEW YORK 00000027 002 OF 003")
+    ('USUNNEWYORK', 27)
+    """
+    line = classification_line(text)
+    if line is not None:
+        station = canonical_station(line.station)
+        if station:
+            return station, line.serial
+    for station_raw, serial, _, _ in section_continuations(text):
+        station = canonical_station(station_raw)
+        if station:
+            return station, serial
+    return None
+
+
+def continuation_serials(text: str) -> list[tuple[str, int]]:
+    """(canonical station, serial) of every section-continuation line, in order.
+
+    >>> continuation_serials("x\\nNAIROBI 00004428  001.2 OF 002\\ny")
+    [('NAIROBI', 4428)]
+    """
+    return [(canonical_station(raw), serial) for raw, serial, _, _ in section_continuations(text)]
+
+
+def de_station(text: str) -> str | None:
+    """Canonical station of the DE line's routing indicator (RUEHMO -> 'MOSCOW'); None when
+    there is no DE line or the indicator is not in the reference table.
+
+    >>> de_station("DE RUEHMO #4307/01 2431351")
+    'MOSCOW'
+    """
+    m = _DE_LINE.search(text, 0, _routing_end(text))
+    if m is None:
+        return None
+    name = routing_indicator_name(m.group("ri"))
+    return canonical_station(name) if name else None
+
+
+# Rows of the WikiLeaks export left in some pages, naming the cable and its date:
+#   '21950,10/22/2004 15:09,04THEHAGUE2735,"Embassy The Hague",...'      04THEHAGUE2735 (CSV)
+#   '2005-11-14 10:58:00<TAB>05MANAMA1672<TAB>Embassy Manama<TAB>...'     05MANAMA1672 (TSV)
+#   'date: 3/2/2004 22:05' + 'refid: 04BOGOTA2313'                        04BOGOTA2313
+#   '23064 11/19/2004 15:41 04BRUSSELS4944 C O N F I D E N T I A L ...'   04BRUSSELS4944
+#   '2004-06-10', '', '04THEHAGUE1446' (one field a line)                 04THEHAGUE1446
+_EXPORT_ID = re.compile(r"(?<![A-Za-z0-9])(?P<id>[0-9]{2}[A-Z]{3,30}[0-9]{1,6})(?![A-Za-z0-9])")
+_EXPORT_DATE = re.compile(
+    r"(?<![0-9])(?:(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})/(?P<y>[0-9]{4})"
+    r"|(?P<y2>[0-9]{4})-(?P<m2>[0-9]{2})-(?P<d2>[0-9]{2}))"
+    r"(?:[ T](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}))?(?![0-9])"
+)
+
+
+def export_rows(text: str) -> list[tuple[str, date | None]]:
+    """(reference id, when) of WikiLeaks export rows left in the text, in order.
+
+    An id token ('04THEHAGUE2735') with the date written within 60 characters before it
+    (m/d/yyyy or yyyy-mm-dd): a UTC ``datetime`` when a time follows the date, a ``date`` when
+    not, None when no date is near. The rows may be another cable's: callers keep only the row
+    whose id matches the text's station and serial.
+
+    >>> export_rows('21950,10/22/2004 15:09,04THEHAGUE2735,"Embassy The Hague"')
+    [('04THEHAGUE2735', datetime.datetime(2004, 10, 22, 15, 9, tzinfo=datetime.timezone.utc))]
+    >>> export_rows("2004-06-10\\n\\n04THEHAGUE1446")
+    [('04THEHAGUE1446', datetime.date(2004, 6, 10))]
+    """
+    rows: list[tuple[str, date | None]] = []
+    for m in _EXPORT_ID.finditer(text):
+        cid = canonical_cable_id(m.group("id"))
+        if cid is None:
+            continue
+        when: date | None = None
+        for d in _EXPORT_DATE.finditer(text, max(0, m.start() - 60), m.start()):
+            if d.group("y"):
+                ymd = (int(d.group("y")), int(d.group("m")), int(d.group("d")))
+            else:
+                ymd = (int(d.group("y2")), int(d.group("m2")), int(d.group("d2")))
+            if d.group("hour"):
+                when = _datetime(*ymd, int(d.group("hour")), int(d.group("minute")))
+            else:
+                when = _date(*ymd)
+        rows.append((cid, when))
+    return rows
+
+
+_PARTIAL_BANNER = "partial extract of the original cable"
+
+
+def partial(text: str) -> bool:
+    """True when the text is a 'partial extract of the original cable' placeholder.
+
+    >>> partial("This record is a partial extract of the original cable. The full text ...")
+    True
+    """
+    return _PARTIAL_BANNER in text[:400].lower()
+
+
+# --------------------------------------------------------------------------------------------
+# Routing header: VZCZC line, precedence pair, DE line, security line, DTG, FM, TO, INFO
+# --------------------------------------------------------------------------------------------
+
+# "VZCZCXR05660": format line 1, the transmission identifier (VZCZC + channel + sequence).
+_TRANSMISSION_ID = re.compile(r"VZCZC[A-Z0-9]{2,12}")
+
+
+def transmission_id(text: str) -> str | None:
+    """Transmission id = "VZCZC" CHANNEL SEQUENCE on a line of its own, e.g. 'VZCZCXR05660'.
+
+    None for texts without a routing header (partial extracts, DTG-first headers).
+
+    >>> transmission_id("VZCZCXR05660\\nOO RUEHDBU")
+    'VZCZCXR05660'
+    """
+    end = _routing_end(text)
+    for m in _TRANSMISSION_ID.finditer(text, 0, end):
+        if _starts_line(text, m.start()) and not text[m.end() : _line_end(text, m.end())].strip():
+            return m.group(0)
+    return None
+
+
+# "OO RUEHDBU" / "PP RUEHIK RUEHLN RUEHPOD": precedence prosigns (action, info) + relays.
+_PRECEDENCE_PAIR = re.compile(
+    r"^[ \t]*(?P<pair>[ZOPR]{2})(?P<relays>(?:[ \t]+R[A-Z]{3,6})*)[ \t]*$", re.MULTILINE
+)
+# "DE RUEHMO #4307/01 2431351": originating routing indicator, station serial / section,
+# Julian day-of-year and time.
+_DE_LINE = re.compile(
+    r"^[ \t]*DE[ \t]+(?P<ri>R[A-Z]{3,6})[ \t]+#(?P<serial>[0-9]{1,5})"
+    r"(?:/(?P<section>[0-9]{1,3}))?[ \t]+(?P<julian>[0-9]{7})\b",
+    re.MULTILINE,
+)
+# "ZNY CCCCC ZZH" (classified) / "ZNR UUUUU ZZH" (unclassified): format line 4.
+_SECURITY_LINE = re.compile(r"ZN[YR][ \t]+(?P<classes>[A-Z]{5})[ \t]+ZZH\b")
+
+
+def routing(text: str) -> Routing | None:
+    """Transmission header = precedence pair + relays, "DE" RI "#"SERIAL["/"SECTION] JULIAN,
+    security line.
+
+    None when the text has none of these lines (partial extracts, DTG-first headers).
+
+    >>> r = routing("VZCZCXR05660\\nOO RUEHDBU\\nDE RUEHMO #4307/01 2431351\\nZNY CCCCC ZZH")
+    >>> r.origin_routing_indicator, r.station_serial, r.section, r.julian_datetime
+    ('RUEHMO', 4307, 1, '2431351')
+    """
+    end = _routing_end(text)
+    pair = _PRECEDENCE_PAIR.search(text, 0, end)
+    de = _DE_LINE.search(text, 0, end)
+    security = _SECURITY_LINE.search(text, 0, end)
+    if not (pair or de or security):
+        return None
+    section = int(de.group("section")) if de and de.group("section") else None
+    return Routing(
+        precedence_pair=pair.group("pair") if pair else None,
+        relay_indicators=pair.group("relays").split() if pair else [],
+        origin_routing_indicator=de.group("ri") if de else None,
+        station_serial=int(de.group("serial")) if de else None,
+        section=section or None,
+        julian_datetime=de.group("julian") if de else None,
+        security_line=_collapse(security.group(0)) if security else None,
+    )
+
+
+# "O 311351Z AUG 07", "P R 041820Z JAN 10": precedence prosign(s), then DTG = DDHHMM "Z" MON YY
+# (UTC). Partial extracts may carry a bare "061428Z Jun 03" line (03ANKARA3694); operating
+# signals may follow: "P 071355Z JUL 08 ZDK CTG NUMEROUS SERVICES" (08CAIRO1416), "ZFF4", "CCY".
+_DTG_BODY = (
+    r"[ \t]*(?:(?P<precedence>[ZOPR])(?:[ \t]+[ZOPR])?[ \t]+)?"
+    r"(?P<day>[0-9]{2})(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})Z[ \t]+"
+    r"(?P<month>[A-Za-z]{3})[ \t]+(?P<year>[0-9]{2})(?:[ \t]+[A-Z][A-Z0-9]{1,5}\b[^\n]*)?[ \t]*$"
+)
+_DTG_LINE = re.compile("^" + _DTG_BODY, re.MULTILINE)
+# The same after a newline, for the whole-text search (a literal first character is fast).
+_DTG_LINE_NL = re.compile("\n" + _DTG_BODY, re.MULTILINE)
+# Old PAGE 01 headers run the DTG into the FM and TO lines on one line:
+# "/38 O 031203Z JUL 01 FM AMEMBASSY VATICAN TO SECSTATE WASHDC IMMEDIATE" (01VATICAN3507).
+_DTG_INLINE = re.compile(
+    r"(?<![A-Z0-9])(?P<precedence>[ZOPR])(?:[ \t]+[ZOPR])?[ \t]+"
+    r"(?P<day>[0-9]{2})(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})Z[ \t]+"
+    r"(?P<month>[A-Z]{3})[ \t]+(?P<year>[0-9]{2})[ \t]+FM[ \t]+(?P<origin>[A-Z][A-Z .'-]{1,60}?)"
+    r"[ \t]+TO[ \t]"
+)
+
+
+def _dtg_inline(text: str) -> re.Match[str] | None:
+    memo = _memo(text)
+    if "dtg_inline" not in memo:
+        found = None
+        if " FM " in text:
+            found = _DTG_INLINE.search(text)
+        memo["dtg_inline"] = found
+    return memo["dtg_inline"]
+
+
+def _dtg_match(text: str) -> re.Match[str] | None:
+    """The first DTG of the text: a DTG line in the header, else anywhere, else an inline one."""
+    memo = _memo(text)
+    if "dtg" not in memo:
+        end = _routing_end(text)
+        m = _DTG_LINE.search(text, 0, end)
+        if m is None and end < len(text):
+            m = _DTG_LINE_NL.search(text, end - 1 if end else 0)
+        if m is None:
+            m = _dtg_inline(text)
+        memo["dtg"] = m
+    return memo["dtg"]
+
+
+def dtg(text: str) -> datetime | None:
+    """DTG = [PRECEDENCE [PRECEDENCE]] DDHHMM "Z" MON YY, in UTC.
+
+    The first DTG line of the routing header, else the first DTG line anywhere (partial extracts
+    keep a bare one), else one run into an old PAGE 01 header. None when there is none or the
+    date is impossible ('321351Z AUG 07').
+
+    >>> dtg("O 311351Z AUG 07")
+    datetime.datetime(2007, 8, 31, 13, 51, tzinfo=datetime.timezone.utc)
+    >>> dtg("FM AMEMBASSY MOSCOW") is None
+    True
+    """
+    m = _dtg_match(text)
+    if m is None:
+        return None
+    month = _MONTHS.get(m.group("month").upper())
+    if month is None:
+        return None
+    return _datetime(
+        _year4(int(m.group("year"))),
+        month,
+        int(m.group("day")),
+        int(m.group("hour")),
+        int(m.group("minute")),
+    )
+
+
+_PROSIGNS = {
+    "Z": Precedence.FLASH,
+    "O": Precedence.IMMEDIATE,
+    "P": Precedence.PRIORITY,
+    "R": Precedence.ROUTINE,
+}
+
+
+def precedence(text: str) -> Precedence | None:
+    """Precedence = the prosign before the DTG (Z flash, O immediate, P priority, R routine).
+
+    With two prosigns ('O P 121513Z DEC 08': action and info precedence) the first counts.
+    None without a DTG or a prosign.
+
+    >>> precedence("P R 041820Z JAN 10")
+    <Precedence.PRIORITY: 'PRIORITY'>
+    >>> precedence("061428Z Jun 03") is None
+    True
+    """
+    m = _dtg_match(text)
+    if m is None or not m.group("precedence"):
+        return None
+    return _PROSIGNS[m.group("precedence")]
+
+
+# "Tuesday, 02 November 2004, 08:39": the date line WikiLeaks put under a partial-extract
+# banner (01VATICAN3507); "Cable dated:2005-05-23T14:26:00" (05SANAA1352) is another stamp.
+_WEEKDAY_LINE = re.compile(
+    r"day,[ \t]+(?P<day>[0-9]{1,2})[ \t]+(?P<month>[A-Z][a-z]+)[ \t]+(?P<year>[0-9]{4}),[ \t]+"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+)
+_WEEKDAYS = ("Mon", "Tues", "Wednes", "Thurs", "Fri", "Satur", "Sun")
+_CABLE_DATED = re.compile(
+    r"Cable dated:[ \t]*(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+)
+
+
+def date_line(text: str) -> datetime | None:
+    """Creation stamp of a text without a DTG: "Tuesday, 03 July 2001, 12:03" or
+    "Cable dated:2005-05-23T14:26:00" (UTC, as the DTG it was copied from). None if absent.
+
+    >>> date_line("Tuesday, 03 July 2001, 12:03")
+    datetime.datetime(2001, 7, 3, 12, 3, tzinfo=datetime.timezone.utc)
+    """
+    end = _routing_end(text)
+    for m in _WEEKDAY_LINE.finditer(text, 0, end):
+        start = _line_start(text, m.start())
+        if text[start : m.start()].strip() not in _WEEKDAYS:
+            continue
+        month = _MONTHS.get(m.group("month")[:3].upper())
+        if month is None:
+            return None
+        return _datetime(
+            int(m.group("year")),
+            month,
+            int(m.group("day")),
+            int(m.group("hour")),
+            int(m.group("minute")),
+        )
+    m = _CABLE_DATED.search(text, 0, end)
+    if m:
+        return _datetime(*(int(m.group(k)) for k in ("year", "month", "day", "hour", "minute")))
+    return None
+
+
+# "FM AMEMBASSY MOSCOW": format line 6, the originator's plain-language address.
+_FM_LINE = re.compile(r"^[ \t]*FM[ \t]+(?P<origin>[A-Za-z][^\n]*?)[ \t]*$", re.MULTILINE)
+
+
+def origin(text: str) -> str | None:
+    """Originator = "FM" PLAIN-LANGUAGE-ADDRESS, e.g. 'AMEMBASSY MOSCOW' (whitespace collapsed).
+
+    Also read from an old PAGE 01 header where the DTG, FM and TO run on one line. None for
+    texts without an FM line (partial extracts).
+
+    >>> origin("O 311351Z AUG 07\\nFM AMEMBASSY MOSCOW\\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 3484")
+    'AMEMBASSY MOSCOW'
+    """
+    m = _FM_LINE.search(text, 0, _routing_end(text))
+    if m:
+        return _collapse(m.group("origin"))
+    inline = _dtg_inline(text)
+    return _collapse(inline.group("origin")) if inline else None
+
+
+# An addressee line: [RI "/"] NAME [PRECEDENCE] [MCN], e.g. "RUEHC/SECSTATE WASHDC IMMEDIATE 3484",
+# "RUCNCIS/CIS COLLECTIVE PRIORITY", "AMEMBASSY BUENOS AIRES PRIOITY" (typo, 08BRASILIA93),
+# "CIA WASHINGTON DC//NHTC// 0000". Parsed with string operations: one regex per line was the
+# most expensive step of the header for long address lists.
+_PRECEDENCE_WORDS = {
+    "IMMEDIATE": Precedence.IMMEDIATE,
+    "PRIORITY": Precedence.PRIORITY,
+    "ROUTINE": Precedence.ROUTINE,
+    "FLASH": Precedence.FLASH,
+}
+# Typos seen in the corpus, read as the word meant.
+_PRECEDENCE_TYPOS = {
+    "PIORITY": Precedence.PRIORITY,
+    "PRIOITY": Precedence.PRIORITY,
+    "PRIORTY": Precedence.PRIORITY,
+    "PRIORIY": Precedence.PRIORITY,
+    "PRORITY": Precedence.PRIORITY,
+    "PRIORITIY": Precedence.PRIORITY,
+    "PRIOIRTY": Precedence.PRIORITY,
+    "IMMEDIAT": Precedence.IMMEDIATE,
+    "IMEDIATE": Precedence.IMMEDIATE,
+    "IMMEDAITE": Precedence.IMMEDIATE,
+    "IMMEIDATE": Precedence.IMMEDIATE,
+}
+# Lines that end the address list when the page lost the blank line before the next part.
+_HEADER_STOP = re.compile(
+    r"(?:[\"',]*(?:C ?O ?N ?F ?I ?D|S ?E ?C ?R ?E ?T\b|UNCLAS|E\.?O\.?[ ]?1|SUBJ|TAGS|"
+    r"SIPDIS|[0-9]+[\t ]|Cable dated|ID:))",
+    re.IGNORECASE,
+)
+
+
+# First characters of addressee lines that cannot start a header line: skip the regex.
+_NOT_STOP_FIRST = frozenset("RrAaNnDdJjHhWwLlBbFfGgKkMmOoPpQqVvXxYyZz")
+
+
+def _addressee(line: str, role: RecipientRole, offset: int) -> tuple[Recipient, Repair | None]:
+    ri = None
+    head, slash, rest = line.partition("/")
+    if slash and 4 <= len(head) <= 8 and head[0] == "R" and head.isalpha() and head.isupper():
+        ri, line = head, rest
+    tokens = line.split()
+    mcn = None
+    if len(tokens) > 1 and tokens[-1].isdigit() and len(tokens[-1]) <= 5:
+        mcn = int(tokens.pop())
+    prec = None
+    repair = None
+    if len(tokens) > 1:
+        word = tokens[-1].upper()
+        prec = _PRECEDENCE_WORDS.get(word)
+        if prec is None and word in _PRECEDENCE_TYPOS:
+            prec = _PRECEDENCE_TYPOS[word]
+            repair = Repair("recipients", f"precedence {tokens[-1]!r} read as {prec.value}", offset)
+        if prec is not None:
+            tokens.pop()
+            if len(tokens) > 1 and tokens[-1].upper() == "NIACT":
+                tokens.pop()
+    recipient = Recipient(
+        role=role, name=" ".join(tokens), routing_indicator=ri, precedence=prec, mcn=mcn
+    )
+    return recipient, repair
+
+
+def _addressees(text: str) -> tuple[list[Recipient], list[Repair]]:
+    """TO and INFO addressees of the routing header, in order, with typo repairs."""
+    memo = _memo(text)
+    if "addressees" in memo:
+        return memo["addressees"]
+    end = _routing_end(text)
+    fm = _FM_LINE.search(text, 0, end)
+    start = fm.end() + 1 if fm else 0
+    out: list[Recipient] = []
+    repairs: list[Repair] = []
+    role: RecipientRole | None = None
+    offset = start
+    for raw in text[start:end].split("\n"):
+        line_offset = offset
+        offset += len(raw) + 1
+        line = raw.strip()
+        if not line:
+            if role is not None and out:
+                break
+            continue
+        if line.startswith(("TO ", "TO\t", "INFO ", "INFO\t")):
+            word, _, line = line.partition(" ") if " " in line else line.partition("\t")
+            role = RecipientRole.TO if word == "TO" else RecipientRole.INFO
+            line = line.strip()
+        elif role is None:
+            if fm is None:
+                continue
+            break
+        if not line or (line[0] not in _NOT_STOP_FIRST and _HEADER_STOP.match(line)):
+            break
+        recipient, repair = _addressee(line, role, line_offset)
+        if recipient.name:
+            out.append(recipient)
+        if repair is not None:
+            repairs.append(repair)
+    memo["addressees"] = (out, repairs)
+    return out, repairs
+
+
+def recipients(text: str) -> list[Recipient]:
+    """Action addressees = "TO" ADDRESSEE {ADDRESSEE}, one a line, until "INFO".
+
+    ADDRESSEE = [RI "/"] NAME [PRECEDENCE] [MCN]. Typos in the precedence word ('PIORITY') are
+    read as the word meant. [] when there is no TO line.
+
+    >>> text = "FM AMEMBASSY MOSCOW\\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 3484"
+    >>> [r.name for r in recipients(text)]
+    ['SECSTATE WASHDC']
+    """
+    return [r for r in _addressees(text)[0] if r.role is RecipientRole.TO]
+
+
+def info_recipients(text: str) -> list[Recipient]:
+    """Information addressees = "INFO" ADDRESSEE {ADDRESSEE}, one a line, after the TO block.
+
+    [] when there is no INFO block.
+
+    >>> [r.routing_indicator for r in info_recipients(
+    ...     "TO RUEHC/SECSTATE WASHDC IMMEDIATE 3484\\nINFO RUCNCIS/CIS COLLECTIVE PRIORITY\\n"
+    ...     "RUEHXD/MOSCOW POLITICAL COLLECTIVE PRIORITY")]
+    ['RUCNCIS', 'RUEHXD']
+    """
+    return [r for r in _addressees(text)[0] if r.role is RecipientRole.INFO]
+
+
+# --------------------------------------------------------------------------------------------
+# Classification line, caveats, sections
+# --------------------------------------------------------------------------------------------
+
+
+class ClassificationLine(NamedTuple):
+    """The parts of a classification line, with where it is in the text."""
+
+    classification: Classification
+    raw_classification: str
+    section: int | None
+    sections: int | None
+    station: str
+    serial: int
+    start: int
+    end: int
+
+
+_CLASS_WORDS = {
+    "TOPSECRET": Classification.TOP_SECRET,
+    "SECRET": Classification.SECRET,
+    "SSECRET": Classification.SECRET,
+    "CONFIDENTIAL": Classification.CONFIDENTIAL,
+    "UNCLASSIFIED": Classification.UNCLASSIFIED,
+    "UNCLAS": Classification.UNCLASSIFIED,
+}
+
+
+def classification_line(text: str) -> ClassificationLine | None:
+    """Classification line = CLASSIFICATION ["SECTION" N "OF" M] STATION SERIAL.
+
+    The first one in the text (later sections repeat it). The classification may be letter-
+    spaced, lower-case or doubled ('SS E C R E T'). None when there is none.
+
+    >>> line = classification_line("C O N F I D E N T I A L SECTION 01 OF 02 MOSCOW 004307")
+    >>> line.classification.value, line.sections, line.station, line.serial
+    ('CONFIDENTIAL', 2, 'MOSCOW', 4307)
+    """
+    memo = _memo(text)
+    if "line" in memo:
+        return memo["line"]
+    m = _layout(text).classification
+    if m is None:
+        memo["line"] = None
+        return None
+    word = despace(m.group("word")).upper()
+    memo["line"] = line = ClassificationLine(
+        classification=_CLASS_WORDS.get(word, Classification.SECRET),
+        raw_classification=m.group("word"),
+        section=int(m.group("part")) if m.group("part") else None,
+        sections=int(m.group("of")) if m.group("of") else None,
+        station=_collapse(m.group("station")),
+        serial=int(m.group("serial")),
+        start=m.start("word"),
+        end=m.end(),
+    )
+    return line
+
+
+_SECURITY_CLASSES = {
+    "UUUUU": Classification.UNCLASSIFIED,
+    "CCCCC": Classification.CONFIDENTIAL,
+    "SSSSS": Classification.SECRET,
+    "TTTTT": Classification.TOP_SECRET,
+}
+
+
+def classification(text: str) -> Classification | None:
+    """Overall classification from the classification line ('UNCLAS' -> UNCLASSIFIED).
+
+    Falls back to the security line of the routing header ('ZNY CCCCC ZZH' -> CONFIDENTIAL).
+    None when the text states neither.
+
+    >>> classification("S E C R E T SECTION 01 OF 03 ANKARA 002521").value
+    'SECRET'
+    >>> classification("ZNR UUUUU ZZH").value
+    'UNCLASSIFIED'
+    """
+    line = classification_line(text)
+    if line is not None:
+        return line.classification
+    m = _SECURITY_LINE.search(text, 0, _routing_end(text))
+    return _SECURITY_CLASSES.get(m.group("classes")) if m else None
+
+
+def sections(text: str) -> int | None:
+    """Number of sections = M of "SECTION N OF M" on the classification line; None if absent.
+
+    >>> sections("UNCLAS SECTION 01 OF 02 MOSCOW 002629")
+    2
+    >>> sections("C O N F I D E N T I A L MOSCOW 004849") is None
+    True
+    """
+    line = classification_line(text)
+    return line.sections if line is not None and line.sections else None
+
+
+# Handling captions between the classification line and the E.O./TAGS/SUBJECT lines, as
+# words of their own or glued on ('LONDON 000255NOFORNSIPDISPLEASE PASS', 10LONDON255); looked
+# for with str.find on the upper-cased zone, the zone being short.
+_CAVEAT_WORDS = (
+    ("SENSITIVE", Caveat.SENSITIVE),
+    ("SIPDIS", Caveat.SIPDIS),
+    ("NOFORN", Caveat.NOFORN),
+    ("NOFORM", Caveat.NOFORN),
+    ("NOT RELEASABLE TO FOREIGN NATIONALS", Caveat.NOFORN),
+    ("EXDIS", Caveat.EXDIS),
+    ("NODIS", Caveat.NODIS),
+    ("LIMDIS", Caveat.LIMDIS),
+    ("STADIS", Caveat.STADIS),
+    ("ORCON", Caveat.ORCON),
+    ("FOR OFFICIAL USE ONLY", Caveat.FOUO),
+    ("FOUO", Caveat.FOUO),
+    ("PROPIN", Caveat.PROPIN),
+    ("NOCONTRACT", Caveat.NOCONTRACT),
+)
+# "REL NATO", "REL TO USA, GBR": releasability, a word of its own.
+_REL_CAVEAT = re.compile(r"REL[ \t]+(?:TO[ \t]+)?[A-Z]{2,}")
+# Where the caveat zone ends: the E.O. line, a TAGS/SUBJECT line or 'TAGS:'/'SUBJECT:'.
+_ZONE_END = re.compile(r"E\.[ \t]?O\.?[ \t]?1[0-9]{4}|EO[ \t]+1[0-9]{4}|TAGS?\b|SUBJ")
+_COLON_AFTER = re.compile(r"(?:ECT)?[ \t]*:")
+
+
+def _caveat_zone(text: str) -> tuple[int, int]:
+    line = classification_line(text)
+    start = line.start if line else 0
+    upper = _upper_header(text)
+    limit = min(len(upper), start + 3000)
+    for m in _ZONE_END.finditer(upper, line.end if line else 0, limit):
+        if (
+            m.group(0)[0] == "E"
+            or _starts_line(text, m.start())
+            or _COLON_AFTER.match(upper, m.end()) is not None
+        ):
+            return start, m.start()
+    return start, limit
+
+
+def caveats(text: str) -> list[Caveat]:
+    """Handling captions after the classification (SENSITIVE, SIPDIS, NOFORN, EXDIS, NODIS...).
+
+    Looked for from the classification line up to the E.O., TAGS or SUBJECT line; in order of
+    first appearance, without repeats. 'UNCLAS ... SENSITIVE' is Sensitive But Unclassified.
+
+    >>> caveats("UNCLAS MOSCOW 002629\\n\\nSENSITIVE\\nSIPDIS\\n\\nE.O. 12958: N/A")
+    [<Caveat.SENSITIVE: 'SENSITIVE'>, <Caveat.SIPDIS: 'SIPDIS'>]
+    """
+    start, end = _caveat_zone(text)
+    zone = _upper_header(text)[start:end]
+    found: list[tuple[int, Caveat]] = []
+    for word, caveat in _CAVEAT_WORDS:
+        at = zone.find(word)
+        if at >= 0:
+            found.append((at, caveat))
+    for m in _REL_CAVEAT.finditer(zone):
+        if m.start() == 0 or not zone[m.start() - 1].isalpha():
+            found.append((m.start(), Caveat.REL))
+            break
+    out: list[Caveat] = []
+    for _, caveat in sorted(found, key=lambda item: item[0]):
+        if caveat not in out:
+            out.append(caveat)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# E.O. line, Classified By
+# --------------------------------------------------------------------------------------------
+
+# "E.O. 12958: DECL: 08/31/2017", "EO 12958 DECL: 2020/02/23", "E.O.12356: DECL:OADR",
+# "E.o. 12958: decl: 08/06/2033", "E.O. 12958: DNG: CO 03/31/2018", "E.O. 12958: N/A TAGS: ..."
+# (matched upper-cased; two patterns so that each starts with a literal).
+_EO_DOTTED = re.compile(r"E\.[ \t]?O\.?[ \t]*:?[ \t]*(?P<eo>1[0-9]{4})[ \t]*:?[ \t]*")
+_EO_PLAIN = re.compile(r"EO[ \t]*:?[ \t]*(?P<eo>1[0-9]{4})[ \t]*:?[ \t]*")
+_EO_REST_END = re.compile(r"TAGS?\b|SUBJ")
+# m/d/y ("08/31/2017", "6/3/08", "12-29-13") or y/m/d ("2020/02/23").
+_DECL_DATE = re.compile(
+    r"(?<![0-9])(?:(?P<y1>[0-9]{4})[/.-](?P<m1>[0-9]{1,2})[/.-](?P<d1>[0-9]{1,2})"
+    r"|(?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})[/.-](?P<y2>[0-9]{4}|[0-9]{2}))(?![0-9])"
+)
+_DECL_KEYWORD = re.compile(r"^DECL(?:ASSIFY)?[ \t]*(?:ON)?[ \t]*:?[ \t]*", re.IGNORECASE)
+
+
+def _not_after_letter(text: str, m: re.Match[str]) -> bool:
+    return m.start() == 0 or not text[m.start() - 1].isalpha()
+
+
+def declassification(text: str) -> Declassification | None:
+    """E.O. line = "E.O." ORDER ":" ("DECL:" DATE | "N/A" | "OADR" | "X1" | downgrade ...).
+
+    DATE is m/d/y (two- or four-digit year) or y/m/d. What is not a date is kept as written in
+    ``exemption`` ('N/A', 'OADR', 'DNG: CO'). None when there is no E.O. line.
+
+    >>> d = declassification("E.O. 12958: DECL: 08/31/2017")
+    >>> d.executive_order, d.date.isoformat(), d.exemption
+    ('12958', '2017-08-31', None)
+    >>> declassification("E.O. 12958: N/A").exemption
+    'N/A'
+    """
+    dotted = _header_match(text, _EO_DOTTED)
+    plain = _header_match(text, _EO_PLAIN, _not_after_letter)
+    candidates = [m for m in (dotted, plain) if m is not None]
+    if not candidates:
+        return None
+    start = _layout(text).routing_end or 0
+    # The earliest after the classification line, else the earliest before it.
+    m = min(candidates, key=lambda c: (c.start() < start, c.start()))
+    upper = _upper_header(text)
+    rest_end = _line_end(text, m.end(), len(upper))
+    stop = _EO_REST_END.search(upper, m.end(), min(rest_end, m.end() + 120))
+    if stop is not None:
+        rest_end = stop.start()
+    rest = text[m.end() : min(rest_end, m.end() + 120)]
+    raw = _collapse(text[m.start() : m.end()] + rest)
+    value: date | None = None
+    exemption = rest
+    d = _DECL_DATE.search(rest)
+    if d:
+        if d.group("y1"):
+            value = _date(int(d.group("y1")), int(d.group("m1")), int(d.group("d1")))
+        else:
+            year = d.group("y2")
+            value = _date(
+                int(year) if len(year) == 4 else _year4(int(year)),
+                int(d.group("m2")),
+                int(d.group("d2")),
+            )
+        exemption = rest[: d.start()] + rest[d.end() :]
+    exemption = _collapse(_DECL_KEYWORD.sub("", exemption.strip())).strip(" .,;:")
+    return Declassification(
+        executive_order=m.group("eo"),
+        date=value,
+        exemption=exemption or None,
+        raw=raw,
+    )
+
+
+# "Classified By: Political Minister-Counselor Alice G. Wells. Reason: 1.4 (b, d)"
+_CLASSIFIED_BY = re.compile(r"CLASSIFIED[ \t]+BY[ \t]*:?[ \t]*")
+_CLASSIFIED_BY_ANY_CASE = re.compile(r"Classified[ \t]+By[ \t]*:?[ \t]*", re.IGNORECASE)
+# "1.4 (b) and (d)", "1.4(B), (D)", "1.4 (b,d)", "1.4 (b/d)", "1.5 (D)", "1.4 b, d", "1.4 B & D".
+_REASON_NUMBER = re.compile(r"(?<![0-9.])(?P<n>[1-9])[ \t]*\.[ \t]*(?P<m>[0-9])(?![0-9])")
+_REASON_LETTER = re.compile(r"(?<![A-Za-z])(?P<x>[a-hA-H])(?![A-Za-z])")
+_REASON_KEYWORD = re.compile(
+    r"[ \t,.;]*(?:\b(?:for|under)[ \t]+)?\b(?:reasons?|per|e\.?o\.?[ \t]*12958)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# What may follow a blank or page-break line inside a wrapped Classified By line.
+_REASON_RESUMES = re.compile(r"[0-9.(,]|(?:reasons?|for|and|per)\b", re.IGNORECASE)
+# A reason wrapped across lines: "Reason: 1" + newline + ".4 (b, d)" (07MOSCOW4307).
+_WRAPPED_REASON = re.compile(r"(?<![0-9.])([1-9])[ \t]*\n[ \t]*\.[ \t]*([0-9])")
+# Words of titles, never part of the classifier's name.
+_TITLE_WORDS = frozenset(
+    """
+    A/DCM ACTING AMBASSADOR AMB AMB. ASSISTANT CDA CHARGE CHARGE' CHIEF CONSUL COUNSELOR
+    COUNSELLOR DCM DEPUTY DIRECTOR ECONOMIC GENERAL HEAD MINISTER MINISTER-COUNSELOR OFFICER
+    POLITICAL POLCOUNS POLOFF ECONCOUNS SECRETARY SECTION UNDER D'AFFAIRES D’AFFAIRES CHARGÉ
+    MISSION USEU PDAS IO ARSO RSO DAS SCI/C A/S CG PRINCIPAL OFFICE AFFAIRES MANAGEMENT
+    """.split()
+)
+_NAME_TOKEN = re.compile(r"(?:[A-Z][A-Za-z'’-]+|[A-Z]\.|[A-Z][a-z]+\.)")
+
+
+def _is_name_token(token: str) -> bool:
+    return (
+        _NAME_TOKEN.fullmatch(token) is not None
+        and token.upper() not in _TITLE_WORDS
+        and "/" not in token
+    )
+
+
+def _split_name_title(who: str) -> tuple[str | None, str | None]:
+    """'Political Minister-Counselor Alice G. Wells' -> ('Alice G. Wells', 'Political ...');
+    'Kathleen Doherty, Economic Counselor' -> ('Kathleen Doherty', 'Economic Counselor')."""
+    who = who.strip(" \t.,;:")
+    if not who:
+        return None, None
+    if "," in who:
+        first, _, second = who.partition(",")
+        first, second = first.strip(" ."), second.strip(" .")
+        first_tokens = first.split()
+        if 2 <= len(first_tokens) <= 4 and all(_is_name_token(t) for t in first_tokens):
+            return first, second or None
+    tokens = who.split()
+    i = len(tokens)
+    while i > 0 and _is_name_token(tokens[i - 1]):
+        i -= 1
+    name_tokens = tokens[i:]
+    title = " ".join(tokens[:i]).strip(" ,.") or None
+    if len(name_tokens) < 2 and not (name_tokens and title):
+        return None, who
+    return " ".join(name_tokens), title
+
+
+def _reasons(rest: str) -> list[str]:
+    reasons: list[str] = []
+    numbers = list(_REASON_NUMBER.finditer(rest))
+    for i, num in enumerate(numbers):
+        stop = numbers[i + 1].start() if i + 1 < len(numbers) else min(len(rest), num.end() + 40)
+        prefix = f"{num.group('n')}.{num.group('m')}"
+        for letter in _REASON_LETTER.finditer(rest, num.end(), stop):
+            reason = f"{prefix}({letter.group('x').lower()})"
+            if reason not in reasons:
+                reasons.append(reason)
+        if not any(r.startswith(prefix) for r in reasons):
+            reasons.append(prefix)
+    return reasons
+
+
+def _classified_by_with_repairs(text: str) -> tuple[ClassifiedBy | None, list[Repair]]:
+    end = header_end(text)
+    m = _header_match(text, _CLASSIFIED_BY, _not_after_letter)
+    if m is not None and text[m.end() : _line_end(text, m.end())].rstrip().endswith("..."):
+        # A copy cut short ("for reasons 1.5 (b...", 09THEHAGUE271): a later complete one wins.
+        for later in _later_matches(text, _CLASSIFIED_BY, m.end(), _not_after_letter):
+            if not text[later.end() : _line_end(text, later.end())].rstrip().endswith("..."):
+                m = later
+                break
+    if m is None:
+        # Some cables classify in the first paragraph: "¶1. (U) CLASSIFIED BY CDA ..."
+        limit = min(len(text), end + 1500)
+        m = None
+        for word in ("LASSIFIED", "lassified"):
+            at = text.find(word, max(end, 1), limit)
+            while at > 0 and m is None:
+                m = _CLASSIFIED_BY_ANY_CASE.match(text, at - 1)
+                at = text.find(word, at + 9, limit)
+            if m is not None:
+                break
+        if m is None:
+            return None, []
+    repairs: list[Repair] = []
+    # The line, then wrapped continuation lines while the reason is incomplete; blank and
+    # page-break lines in between are skipped ("..., REASONS" / "PAGE 02 RUEHFRA0170 S E C R E T"
+    # / "1.4 (B) AND (D).", 07PARIS170).
+    line_end = _line_end(text, m.end())
+    block = text[m.start() : line_end]
+    pos = line_end
+    skipped = False
+    for _ in range(8):
+        if pos >= len(text):
+            break
+        nxt_end = _line_end(text, pos + 1)
+        nxt = text[pos + 1 : nxt_end].strip()
+        flat = block.replace("\n", " ")
+        number = _REASON_NUMBER.search(flat)
+        complete = number is not None and _REASON_LETTER.search(flat, number.end())
+        if not nxt or is_page_break(nxt):
+            if complete:
+                break
+            skipped = True
+            pos = nxt_end
+            continue
+        continues = nxt[:1] in {",", ".", "(", "&", ")"} or nxt[:4].lower() == "and "
+        if len(nxt) > 100 or _FIRST_PARAGRAPH.match("\n" + nxt):
+            break
+        if complete and not continues:
+            break
+        if skipped and not _REASON_RESUMES.match(nxt):
+            break
+        block = f"{block}\n{nxt}"
+        pos = nxt_end
+    raw = _collapse(block)
+    wrapped = _WRAPPED_REASON.search(block)
+    if wrapped:
+        repairs.append(
+            Repair(
+                "classified_by",
+                f"reason wrapped across lines {block[wrapped.start() : wrapped.end()]!r} "
+                f"read as '{wrapped.group(1)}.{wrapped.group(2)}'",
+                m.start() + wrapped.start(),
+            )
+        )
+        joined = f"{wrapped.group(1)}.{wrapped.group(2)}"
+        block = block[: wrapped.start()] + joined + block[wrapped.end() :]
+    flat = _collapse(block)
+    rest = flat[_CLASSIFIED_BY_ANY_CASE.match(flat).end() :]
+    while True:  # "Classified By: Classified by: Daniel Fried" (08STATE56861)
+        again = _CLASSIFIED_BY_ANY_CASE.match(rest)
+        if again is None:
+            break
+        rest = rest[again.end() :]
+    numbers = _REASON_NUMBER.search(rest)
+    who = _REASON_KEYWORD.sub("", rest)
+    if numbers and who == rest:
+        who = rest[: numbers.start()]
+    name, title = _split_name_title(who)
+    return ClassifiedBy(name=name, title=title, reasons=_reasons(rest), raw=raw), repairs
+
+
+def classified_by(text: str) -> ClassifiedBy | None:
+    """ "Classified By:" [TITLE] NAME ["," TITLE] ("Reason(s)" | "for reasons") N.N (x) ...
+
+    Reasons are normalised to 'N.N(x)' ('1.4 (b, d)' -> ['1.4(b)', '1.4(d)']); a number
+    wrapped across lines ('Reason: 1' / '.4 (b, d)') is rejoined. Looked for in the header,
+    then in the first paragraph. None when there is no such line.
+
+    >>> c = classified_by("Classified By: Political M/C Alice G. Wells. Reasons 1.4 (B/D)")
+    >>> c.name, c.title, c.reasons
+    ('Alice G. Wells', 'Political M/C', ['1.4(b)', '1.4(d)'])
+    """
+    return _classified_by_with_repairs(text)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# TAGS, SUBJECT, REF
+# --------------------------------------------------------------------------------------------
+
+# "TAGS: PREL PBTS MARR", "TAGS PREL, PHUM", "Tags: knnp, dprk", "TAGS; ...", "TAG: ...",
+# "TAGS: [PREL](#) [PGOV](#)" (markdown links), also run on after "DECL: 05/21/2015TAGS:" or
+# "E.O. 12958: N/A TAGS: ..." (matched upper-cased).
+_TAGS_LINE = re.compile(r"TAGS?(?![A-Z])[ \t]*(?P<colon>[:;.])?[ \t]*")
+_TAGS_END = re.compile(r"SUBJ|E\.O\.")
+_TAG_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,40})\]\([^)\n]{0,200}\)")
+_TAGS_CONTINUATION = re.compile(
+    r"[ \t]*[A-Z0-9]{2,}(?:[ \t]*,[ \t]*[A-Z0-9]{2,}|[ \t]+[A-Z0-9]{2,})*[ \t]*,?[ \t]*"
+)
+
+
+def _tags_context(text: str, m: re.Match[str]) -> bool:
+    pos = m.start()
+    if _starts_line(text, pos):
+        return True
+    before = text[pos - 1]
+    if before.isdigit() or text[max(0, pos - 4) : pos].rstrip().endswith("N/A"):
+        return True
+    return m.group("colon") == ":" and not before.isalpha()
+
+
+def tags(text: str) -> list[str]:
+    """TAGS line = ("TAGS" | "TAG" | "Tags") [":" | ";"] CODE {("," | " ") CODE}.
+
+    Codes upper-cased, de-duplicated, in order written; markdown links ('[PGOV](#)') unwrapped;
+    SIPDIS (a caveat, not a tag) dropped. A line ending in a comma continues on the next.
+    [] when there is no TAGS line.
+
+    >>> tags("TAGS: [PREL](#) [PGOV](#) [PINR](#) [TI](#) [RS](#)")
+    ['PREL', 'PGOV', 'PINR', 'TI', 'RS']
+    >>> tags("Tags: knnp, dprk, sy, iaea, parm, prel")
+    ['KNNP', 'DPRK', 'SY', 'IAEA', 'PARM', 'PREL']
+    """
+    m = _header_match(text, _TAGS_LINE, _tags_context)
+    if m is None:
+        return []
+    upper = _upper_header(text)
+    end = _line_end(text, m.end(), len(upper))
+    stop = _TAGS_END.search(upper, m.end(), end)
+    value = text[m.end() : stop.start() if stop else end]
+    if stop is None and value.rstrip().endswith(","):
+        nxt = text[end + 1 : _line_end(text, end + 1, len(upper))]
+        if _TAGS_CONTINUATION.fullmatch(nxt):
+            value = f"{value} {nxt}"
+    if "](" in value:
+        value = _MARKDOWN_LINK.sub(r" \1 ", value)
+    out: list[str] = []
+    for token in _TAG_TOKEN.findall(value):
+        code = token.upper()
+        if code != "SIPDIS" and code not in out:
+            out.append(code)
+    return out
+
+
+# "SUBJECT: RUSSIA CAMPAIGNS FOR INTERNATIONAL SUPPORT ON" + "GEORGIA" (08MOSCOW2629),
+# "SUBJ: ...", "Subject: (s) germany requests ...", run into "REF:" or "Classified By:".
+_SUBJECT_LINE = re.compile(r"SUBJ(?:ECT)?(?![A-Z])[ \t]*(?P<colon>[:.-])?[ \t]*")
+_SUBJECT_INLINE_END = re.compile(
+    r"[ \t]+(?:REFS?|REFTEL|REF\(S\))[ \t]*:|[ \t]*Classified[ \t]+By\b"
+    r"|[ \t]+(?:ENTIRE[ \t]+TEXT[ \t]+)?SENSITIVE[ \t]+BUT[ \t]+UNCLASS"
+    r"|[ \t]+(?:E\.O\.[ \t]?1[0-9]{4})",
+    re.IGNORECASE,
+)
+# A page-break line run into the SUBJECT line: "... IN NEW YORK TRIPOLI 00000014 001.2 OF 002"
+# (08TRIPOLI14); the station before the serial is cut off too.
+_PAGE_BREAK_RUN_IN = re.compile(
+    r"[ \t]+0{3,}[0-9]{1,5}[ \t]+[0-9]{3}(?:\.[0-9])?[ \t]+OF[ \t]+[0-9]{3}(?![0-9])"
+)
+_SUBJECT_STOP = re.compile(
+    r"[ \t]*(?:(?:REFS?|REFTEL|REF\(S\)|REFERENCES?)(?![A-Za-z])|Classified[ \t]+By|"
+    r"¶|[0-9]{1,2}[.,)][ \t]*\(|[0-9]{1,2}\.[ \t]|E\.?[ \t]?O\.?[ \t]?1[0-9]{4}|TAGS?\b|"
+    r"SUMMARY|BEGIN SUMMARY|-{3,}|\(?[A-Z]\)?[.)][ \t]|PAGE[ \t][0-9])",
+    re.IGNORECASE,
+)
+
+
+def _subject_context(text: str, m: re.Match[str]) -> bool:
+    pos = m.start()
+    if _starts_line(text, pos):
+        return True
+    before = text[pos - 1]
+    # Glued on a lower-case or digit ending ("...dprk, sy, iaea, parm, prelSubject: ..."), or
+    # "SUBJECT:" after a blank (header lines run together on one line).
+    return before.islower() or before.isdigit() or (m.group("colon") == ":" and before in " \t")
+
+
+def _strip_station(value: str, text: str) -> str:
+    """Drop the station written before a run-in page-break serial (the text's own station,
+    else the last word)."""
+    line = classification_line(text)
+    if line is not None and value.upper().endswith(" " + line.station.upper()):
+        return value[: -len(line.station) - 1].rstrip()
+    return value.rsplit(" ", 1)[0] if " " in value else value
+
+
+def subject(text: str) -> str | None:
+    """SUBJECT = ("SUBJECT" | "SUBJ") [":"] TEXT {continuation line}, joined, whitespace collapsed.
+
+    Continuation lines run to a blank line or the next header line (REF, Classified By, a
+    paragraph marker); an inline 'REF:' or 'Classified By:' ends it too, and so does a
+    page-break line run into it. None when absent.
+
+    >>> subject("SUBJECT: RUSSIA CAMPAIGNS FOR SUPPORT ON\\nGEORGIA\\n\\nREF: MOSCOW 2618")
+    'RUSSIA CAMPAIGNS FOR SUPPORT ON GEORGIA'
+    """
+    m = _header_match(text, _SUBJECT_LINE, _subject_context)
+    if m is None:
+        return None
+    value = _subject_at(text, m)
+    if value and value.endswith("..."):
+        # A copy cut short ("SIX SUSPECTS ARRESTED FOR JIHAD RECRUITM...", 06THEHAGUE2415):
+        # prefer a later, complete copy of the same subject (an export row of this cable).
+        for later in _later_matches(text, _SUBJECT_LINE, m.end(), _subject_context):
+            other = _subject_at(text, later)
+            if other and len(other) > len(value) - 3 and other.startswith(value[:-3]):
+                return other
+    return value or None
+
+
+def _subject_at(text: str, m: re.Match[str]) -> str:
+    end = header_end(text)
+    pos = _line_end(text, m.end(), end)
+    parts = [text[m.end() : pos]]
+    stop = _SUBJECT_INLINE_END.search(parts[0])
+    if stop:
+        parts[0] = parts[0][: stop.start()]
+    else:
+        # Continuation lines until a blank line or the next header line (at most 4 more).
+        for _ in range(4):
+            if pos >= end:
+                break
+            line_end = _line_end(text, pos + 1, end)
+            line = text[pos + 1 : line_end]
+            pos = line_end
+            if is_page_break(line):
+                continue
+            if not line.strip() or _SUBJECT_STOP.match(line):
+                break
+            inline = _SUBJECT_INLINE_END.search(line)
+            if inline:
+                parts.append(line[: inline.start()])
+                break
+            parts.append(line)
+    value = _collapse(" ".join(parts))
+    run_in = _PAGE_BREAK_RUN_IN.search(value)
+    if run_in:
+        value = _strip_station(value[: run_in.start()], text)
+    return value
+
+
+# "REF: MOSCOW 4008 (EXDIS)", "REF: A. MOSCOW 2860 B. MOSCOW 06 12711", "Refs: (A) State 348254",
+# "REFTEL", "REF(S):"; the block runs until a blank line followed by something else. Matched
+# upper-cased; at a line start, or run into the line before as "REF:".
+_REF_START = re.compile(r"REF(?:S|TELS?|\(S\)|ERENCES?)?(?![A-Z])[ \t]*(?P<colon>[:.])?[ \t]*")
+_REF_STOP = re.compile(
+    r"[ \t]*(?:Classified[ \t]+By|¶[ \t]*[0-9]|[0-9]{1,2}[.,)][ \t]*\(|1\.[ \t]|SUMMARY|"
+    r"BEGIN SUMMARY|-{3,}|SUBJECT|TAGS|E\.O\.)",
+    re.IGNORECASE,
+)
+_REF_INLINE_STOP = re.compile(r"Classified[ \t]+By\b|\b1\.[ \t]*\(", re.IGNORECASE)
+# Entry labels: "A.", "A)", "(A)", "¶B." (WikiLeaks put a pilcrow before line-initial letters).
+_REF_LABEL = re.compile(
+    r"(?:(?<=[\s;,])|^)¶?(?:\((?P<l1>[A-Za-z])\)|(?P<l2>[A-Za-z])[.)])(?=[ \t\n])"
+)
+# A reference id written as one token: "09BAMAKO280" (10BAMAKO52).
+_GLUED_ID = re.compile(r"(?<![A-Za-z0-9])[0-9]{2}(?P<station>[A-Z]{4,})[0-9]{1,6}(?![A-Za-z0-9])")
+# One citation: [YEAR] STATION [YEAR] SERIAL ["/" YY] ["(" YY ")"]; serial may use letter O.
+_CITATION = re.compile(
+    r"(?:(?P<y1>'?[0-9]{2}|(?:19|20)[0-9]{2})[ \t]+)?"
+    r"(?P<station>[A-Za-z][A-Za-z'-]*(?:[ \t][A-Za-z][A-Za-z'-]*){0,3}?)[ \t]+"
+    r"(?:(?P<y2>[0-9]{2})[ \t]+)?(?P<serial>[0-9][0-9O]{0,6}|O[0-9][0-9O]{0,5})(?![0-9A-Za-z])"
+    r"(?:/(?P<y3>[0-9]{2})(?![0-9]))?(?:[ \t]*\((?P<y4>[0-9]{2})\))?"
+)
+# A further serial of the same station: "BRASILIA 2799 AND 2764".
+_MORE_SERIAL = re.compile(r"[ \t]*(?:,|AND|&)[ \t]*(?P<serial>[0-9]{2,7})(?![0-9A-Za-z/])", re.I)
+_REF_NOTE = re.compile(r"\((?P<note>[A-Z][A-Z /-]{2,20})\)")
+# Words that are never (part of) a station in a REF citation: e-mails, telcons, dates...
+_NOT_STATIONS = frozenset(
+    """
+    AND OR OF A AN IN ON AT TO FOR FROM BY DATED DTG PARA PARAS PARAGRAPH MEMCON MEMCONS
+    TELCON TELCONS EMAIL EMAILS E-MAIL E-MAILS LETTER FAX NOTE CABLE CABLES REFTEL REF REFS
+    SEPTEL IIR TDX TD DOC PAGE DAILY REPORT DESK DEPT DEPARTMENT UNCLAS SUMMER FALL WINTER
+    SPRING JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER
+    DECEMBER JAN FEB MAR APR JUN JUL AUG SEP SEPT OCT NOV DEC NO NUMBER SECTION
+    """.split()
+)
+_STATION_OK = re.compile(r"[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*")
+
+
+def _ref_context(text: str, m: re.Match[str]) -> bool:
+    return _starts_line(text, m.start()) or (
+        m.group("colon") == ":" and text[m.start() - 1] in " \t"
+    )
+
+
+def _reference_block(text: str) -> tuple[int, str] | None:
+    m = _header_match(text, _REF_START, _ref_context)
+    if m is None:
+        return None
+    end = header_end(text)
+    line_end = _line_end(text, m.end(), end)
+    lines = [text[m.end() : line_end]]
+    pos = line_end
+    blank = False
+    for _ in range(30):
+        if pos >= end:
+            break
+        line_end = _line_end(text, pos + 1, end)
+        line = text[pos + 1 : line_end]
+        pos = line_end
+        if not line.strip():
+            blank = True
+            continue
+        if is_page_break(line):
+            continue
+        if _REF_STOP.match(line):
+            break
+        # After a blank line only a lettered entry continues the block.
+        if blank and not _REF_LABEL.match(line.strip()):
+            break
+        blank = False
+        lines.append(line)
+    block = "\n".join(lines)
+    stop = _REF_INLINE_STOP.search(block)
+    if stop:
+        block = block[: stop.start()]
+    if page_break_spans(block):  # "B. TRIPOLI 1038 TRIPOLI 00001066 001.2 OF 004" (07TRIPOLI1066)
+        block = remove_page_breaks(block)
+    return m.end(), block
+
+
+def _split_entries(block: str) -> list[tuple[str | None, str]]:
+    """Split a REF block into (label, entry) pairs; labels must run A, B, C..."""
+    cuts: list[tuple[int, int, str]] = []
+    expected = "A"
+    for m in _REF_LABEL.finditer(block):
+        label = (m.group("l1") or m.group("l2")).upper()
+        if label == expected:
+            cuts.append((m.start(), m.end(), label))
+            expected = chr(ord(expected) + 1)
+        elif cuts and label == cuts[-1][2] and m.start() - cuts[-1][1] <= 2:
+            # "A. (A) DANILOVICH-NORIEGA TELCON": the same label written twice.
+            cuts[-1] = (cuts[-1][0], m.end(), label)
+    if not cuts:
+        return [(None, p) for p in re.split(r"[;\n]", block) if p.strip()]
+    entries: list[tuple[str | None, str]] = []
+    for i, (_start, stop, label) in enumerate(cuts):
+        nxt = cuts[i + 1][0] if i + 1 < len(cuts) else len(block)
+        entries.append((label, block[stop:nxt]))
+    return entries
+
+
+def _year_of(m: re.Match[str], default: int | None) -> int | None:
+    for key in ("y1", "y2", "y3", "y4"):
+        value = m.group(key)
+        if value:
+            return int(value.lstrip("'")) % 100
+    return default % 100 if default is not None else None
+
+
+def _cited(entry: str, year: int | None, offset: int) -> tuple[list[str], list[Repair]]:
+    """Reference ids cited in one REF entry."""
+    cited: list[str] = []
+    repairs: list[Repair] = []
+    for glued in _GLUED_ID.finditer(entry):
+        cid = canonical_cable_id(glued.group(0))
+        if cid is not None and glued.group("station") not in _NOT_STATIONS:
+            cited.append(cid)
+    if cited:
+        return cited, repairs
+    for m in _CITATION.finditer(entry):
+        words = _collapse(m.group("station")).upper().split()
+        while words and words[0] in _NOT_STATIONS:
+            words.pop(0)
+        if not words or any(w in _NOT_STATIONS for w in words):
+            continue
+        station_raw = " ".join(words)
+        if not _STATION_OK.fullmatch(station_raw):
+            continue
+        yy = _year_of(m, year)
+        serial = m.group("serial")
+        if "O" in serial:
+            fixed = serial.replace("O", "0")
+            repairs.append(Repair("references", f"serial {serial!r} read as {fixed!r}", offset))
+            serial = fixed
+        if yy is None:
+            continue
+        station = canonical_station(station_raw)
+        cited.append(f"{yy:02d}{station}{int(serial)}")
+        pos = m.end()
+        more = _MORE_SERIAL.match(entry, pos)
+        while more:
+            cited.append(f"{yy:02d}{station}{int(more.group('serial'))}")
+            more = _MORE_SERIAL.match(entry, more.end())
+    return cited, repairs
+
+
+def _references_with_repairs(text: str, year: int | None) -> tuple[list[Reference], list[Repair]]:
+    found = _reference_block(text)
+    if found is None:
+        return [], []
+    offset, block = found
+    refs: list[Reference] = []
+    repairs: list[Repair] = []
+    for label, entry in _split_entries(block):
+        raw = _collapse(entry).strip(" ;,")
+        if not raw:
+            continue
+        note_match = _REF_NOTE.search(entry)
+        note = note_match.group("note").strip() if note_match else None
+        cited, more = _cited(entry, year, offset)
+        repairs += more
+        if not cited:
+            refs.append(Reference(label=label, raw=raw, id=None, note=note))
+        for cid in dict.fromkeys(cited):
+            refs.append(Reference(label=label, raw=raw, id=cid, note=note))
+    return refs, repairs
+
+
+def references(text: str, *, year: int | None = None) -> list[Reference]:
+    """REF block = ("REF" | "REFS" | "REFTEL") [":"] ENTRY {ENTRY}; ENTRY = [LABEL] CITATION.
+
+    CITATION = [YY] STATION [YY] SERIAL ["/" YY] ["(" YY ")"] ["(" NOTE ")"]; a citation
+    without a year takes ``year`` (the citing cable's, four or two digits); without either its
+    ``id`` is None. 'BRASILIA 2799 AND 2764' cites two cables. Entries that cite no cable
+    (memcons, e-mails) are kept with ``id`` None. [] when there is no REF block.
+
+    >>> [(r.id, r.note) for r in references("REF: MOSCOW 4008 (EXDIS)", year=2007)]
+    [('07MOSCOW4008', 'EXDIS')]
+    >>> [r.id for r in references("REF: A. MOSCOW 2860 B. MOSCOW 06 12711", year=2007)]
+    ['07MOSCOW2860', '06MOSCOW12711']
+    """
+    return _references_with_repairs(text, year)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Body: paragraphs, summary, signature
+# --------------------------------------------------------------------------------------------
+
+# Paragraph marker at a line start: "¶1.", "¶ 5.", "1. (C)", "4, (C)" (OCR'd period), "11. (SBU)"
+# (OCR'd pilcrow: 08MOSCOW2629), "1.(U)"; then an optional portion marking. Matched after a
+# newline: a literal first character lets the engine skip ahead fast.
+_MARKER_BODY = (
+    r"[ \t]*(?:(?P<pilcrow>¶)[ \t]*)?(?P<number>[0-9]{1,4})[ \t]*(?P<punct>[.,)])"
+    r"(?:[ \t]*(?P<marking>\([A-Za-z/ ]{1,24}\)))?[ \t]*"
+)
+_MARKER_NL = re.compile("\n" + _MARKER_BODY)
+# Portion markings: "(C)", "(SBU)", "(S/NF)", "(S//NF)", "(C/REL NATO)", "(U//FOUO)", "(u)".
+_MARKING = re.compile(
+    r"\((?P<level>TS|S|C|U|SBU)(?:[ ]?/{1,2}[ ]?(?P<caveat>[A-Z][A-Z /]{0,20}))?\)", re.I
+)
+_MARKING_CAVEATS = {"NOFORN": "NF", "NF": "NF", "FOUO": "FOUO"}
+_DASHES = re.compile(r"[ \t]*(?:(?:-[ \t]*){3,}|[=_*]{3,}[ \t]*)")
+# List items keep their line break: "-- ", "- ", "* ", "• ", "(a) ", "a) ", "A. ", "1. ", "12) ".
+_LIST_LINE = re.compile(
+    r"\n[ \t]*(?:-{1,2}[ \t]|\*[ \t]|•|\(?[A-Za-z0-9]\)[ \t]|[A-Za-z]\.[ \t]|[0-9]{1,2}[.)][ \t])"
+)
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+_UNDERLINED_HEADING = re.compile(
+    r"\n(?:[ \t]*-{3,}[ \t]*\n)?(?P<heading>[^\n]{1,100})\n[ \t]*-{3,}[ \t]*$"
+)
+_SENTENCE_END = (".", "!", "?", ":", '"', "”", ")", "]", ";")
+
+
+@lru_cache(maxsize=512)
+def _normalise_marking(raw: str) -> str | None:
+    """'(S/NF)' -> 'S//NF', '(C/REL NATO)' -> 'C//REL NATO', '(u)' -> 'U'; None if not one."""
+    m = _MARKING.fullmatch(_collapse(raw))
+    if m is None:
+        return None
+    level = m.group("level").upper()
+    caveat = m.group("caveat")
+    if not caveat:
+        return level
+    caveat = _collapse(caveat.upper().replace("/", " "))
+    return f"{level}//{_MARKING_CAVEATS.get(caveat, caveat)}"
+
+
+def _is_dashes(block: str) -> bool:
+    return block[:1] in "-=_* \t" and _DASHES.fullmatch(block) is not None
+
+
+def _clean_body(body: str, station: str | None = None) -> str:
+    """Page-break lines and SIPDIS blanked out, keeping offsets: a SIPDIS line becomes a blank
+    line, a SIPDIS inside a sentence a few spaces; the paragraph assembly rejoins both.
+    ``station`` (as the classification line writes it) finds continuations run into text."""
+    body = blank_page_breaks(body, station)
+    if "SIPDIS" in body:
+        body = body.replace("SIPDIS", "      ")
+    if "Sipdis" in body:
+        body = body.replace("Sipdis", "      ")
+    return body
+
+
+def _blocks(chunk: str) -> list[str]:
+    """Blank-line separated blocks, stripped, empty ones dropped."""
+    return [b.strip() for b in _BLOCK_SPLIT.split(chunk) if b and not b.isspace()]
+
+
+def _join_lines(block: str) -> str:
+    """Join wrapped lines with a space; keep a line break before list items ('-- ', 'A. ')."""
+    if "\n" not in block or _LIST_LINE.search(block) is None:
+        return _collapse(block)
+    out = ""
+    for raw in block.split("\n"):
+        line = _collapse(raw)
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _LIST_LINE.match("\n" + line):
+            out = f"{out}\n{line}"
+        else:
+            out = f"{out} {line}"
+    return out
+
+
+def _heading_lines(block: str) -> list[str]:
+    return [ln.strip() for ln in block.split("\n") if ln.strip() and not _is_dashes(ln)]
+
+
+def _is_heading(block: str) -> bool:
+    if len(block) > 300:
+        return False
+    lines = _heading_lines(block)
+    if len(lines) != 1:
+        return False
+    line = lines[0]
+    if len(line) > 100 or _HEADER_FIELD_LINE.match(line) or line.upper() == "SIPDIS":
+        return False
+    return line.endswith("...") or not line.endswith((".", ",", ";", ":"))
+
+
+def _heading_text(block: str) -> str:
+    lines = _heading_lines(block)
+    return _collapse(lines[0]).strip(" -") if lines else ""
+
+
+def _paragraph_text(blocks: list[str]) -> str:
+    """Blocks of one paragraph: rejoined with a space where a sentence was cut (by a page break
+    or a SIPDIS line), else kept apart by a blank line."""
+    if len(blocks) == 1 and not _is_dashes(blocks[0]):
+        return _join_lines(blocks[0])
+    out = ""
+    for block in blocks:
+        if _is_dashes(block):
+            continue
+        part = _join_lines(block)
+        if not part:
+            continue
+        if not out:
+            out = part
+        elif out.endswith(_SENTENCE_END) and not part[:1].islower():
+            out = f"{out}\n\n{part}"
+        else:
+            out = f"{out} {part}"
+    return out
+
+
+def _accept_marker(
+    m: re.Match[str], expected: int, seen: bool, later: list[int]
+) -> tuple[int | None, str | None]:
+    """Paragraph number of a marker match (None to reject it) and a repair message if any.
+
+    ``later`` holds the numbers of the next few candidate markers: a skipped number is taken
+    only when the expected one does not follow ("...at paragraph\n¶3.  End summary.\n\n¶2."
+    in 05SANJOSE1772 is a wrapped sentence, not paragraph 3).
+    """
+    raw, pilcrow_mark, punct = m.group("number", "pilcrow", "punct")
+    number = int(raw)
+    if number == expected and raw[0] != "0" and punct == "." and "¶ " not in m.group(0):
+        return number, None  # the common case: the next number as '¶N.' or 'N.'
+    pilcrow = pilcrow_mark is not None
+    marked = m.group("marking") is not None
+    if len(raw) > 1 and raw.startswith("0"):
+        return None, None  # "¶0200." is a time, not paragraph 200
+    if (
+        len(raw) == 2
+        and raw[0] == "1"
+        and number != expected
+        and int(raw[1]) == expected
+        and not pilcrow
+    ):
+        # "11. (SBU)" for "¶1. (SBU)": the pilcrow was read as the digit 1 (08MOSCOW2629).
+        return expected, f"marker '{raw}.' read as '¶{expected}.' (pilcrow read as 1)"
+    if number == expected or (not seen and number == 1):
+        pass
+    elif (pilcrow or marked) and expected < number <= expected + (3 if seen else 20):
+        if expected in later:
+            return None, None
+        # A skipped number ("1, 2, 4"), or a partial extract starting at "¶2. (C)" (05BRASILIA1621).
+    else:
+        return None, None
+    if m.group("punct") == ",":
+        return number, f"marker '{raw},' read as '{number}.' (comma for period)"
+    if pilcrow and m.group(0).lstrip()[1:2] in (" ", "\t"):
+        return number, f"marker '¶ {raw}.' read as '¶{number}.'"
+    return number, None
+
+
+def _paragraphs_with_repairs(text: str) -> tuple[list[Paragraph], list[Repair]]:
+    offset = _body_start(text)
+    # A leading newline so that every marker follows one; body[k] is text[offset + k - 1].
+    line = classification_line(text)
+    station = line.station if line is not None else None
+    body = "\n" + _clean_body(text[offset:], station)
+    repairs: list[Repair] = []
+    markers: list[tuple[re.Match[str], int]] = []
+    expected = 1
+    candidates = list(_MARKER_NL.finditer(body))
+    numbers = [int(c.group("number")) for c in candidates]
+    for k, m in enumerate(candidates):
+        number, repair = _accept_marker(m, expected, bool(markers), numbers[k + 1 : k + 4])
+        if number is None:
+            continue
+        if repair:
+            repairs.append(Repair("paragraphs", repair, offset + m.start()))
+        markers.append((m, number))
+        expected = number + 1
+    if not markers:
+        texts = [_join_lines(b) for b in _blocks(body)]
+        return [Paragraph(text=t) for t in texts if t], repairs
+
+    paragraphs: list[Paragraph] = []
+    # A heading right before the first marker ("SUMMARY", '"Only Moderately Offensive"').
+    lead = _blocks(body[: markers[0][0].start()])
+    if not lead and offset > 0:
+        # The header's last block before the first marker ("SUMMARY" in 07MOSCOW4307), unless
+        # it is a header field or a REF entry ("D) 05 BRASILIA 2902", 06BRASILIA1255).
+        lead = _blocks(_clean_body(text[max(0, offset - 200) : offset]))[-1:]
+        if lead and _REF_LABEL.match(lead[-1]):
+            lead = []
+    heading = _heading_text(lead[-1]) if lead and _is_heading(lead[-1]) else None
+    if lead and markers[0][0].start() > 0:
+        # Unnumbered text between the header and the first marker is a paragraph of its own.
+        own = [b for b in lead[:-1]] if heading else lead
+        if own:
+            paragraphs.append(Paragraph(text=_paragraph_text(own)))
+    last = len(markers) - 1
+    for i, (m, number) in enumerate(markers):
+        chunk = body[m.end() : markers[i + 1][0].start() if i < last else len(body)].strip()
+        next_heading = None
+        if i < last and chunk.endswith("-"):
+            # A heading underlined (or framed) by dashes right under the text, with no blank
+            # line between: "... notetaker.\nHigher Education Funding\n-----" (05DUBLIN286).
+            underlined = _UNDERLINED_HEADING.search(chunk, max(0, len(chunk) - 300))
+            if underlined is not None and underlined.start() > 0:
+                next_heading = _collapse(underlined.group("heading")).strip(" -")
+                chunk = chunk[: underlined.start()].rstrip()
+        if _BLOCK_SPLIT.search(chunk) is None:  # one block: the common case
+            paragraph_text = _join_lines(chunk) if chunk and not _is_dashes(chunk) else ""
+        else:
+            blocks = _blocks(chunk)
+            if next_heading is None and i < last and len(blocks) > 1 and _is_heading(blocks[-1]):
+                next_heading = _heading_text(blocks.pop())
+            paragraph_text = _paragraph_text(blocks)
+        marking = m.group("marking")
+        paragraphs.append(
+            Paragraph(
+                number=number,
+                classification=_normalise_marking(marking) if marking else None,
+                classification_raw=marking,
+                heading=heading,
+                text=paragraph_text,
+            )
+        )
+        heading = next_heading
+    return paragraphs, repairs
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Body paragraphs = MARKER [MARKING] TEXT, MARKER = ["¶"] N "." ; headings kept apart.
+
+    Markers are accepted when they continue the numbering ('¶0200.' is a time, not paragraph
+    200); OCR'd forms are read as meant ('11. (SBU)' for '¶1.', '4, (C)' for '4.'). Page-break
+    lines and SIPDIS are removed; a block cut mid-sentence is rejoined. Given a whole cable,
+    the header is skipped. [] for an empty text.
+
+    >>> found = paragraphs("¶1. (S/NF) One.\\n\\n¶2. (U) Two.")
+    >>> [(p.number, p.classification, p.text) for p in found]
+    [(1, 'S//NF', 'One.'), (2, 'U', 'Two.')]
+    """
+    return _paragraphs_with_repairs(text)[0]
+
+
+# "SUMMARY: ... END SUMMARY.", "Summary and comment: ...", "BEGIN SUMMARY", "End summary and
+# comment", a "SUMMARY" heading line before "¶1." (07MOSCOW4307). The word is found with
+# str.find in its three usual cases, then checked with these patterns: much faster than a
+# case-blind regex over the body or lower-casing it.
+_SUMMARY_AT = re.compile(
+    r"SUMMARY(?:[ \t]+AND[ \t]+(?:COMMENTS?|ACTION[ \t]+REQUESTS?|RECOMMENDATIONS?))?"
+    r"(?:(?P<colon>[ \t]*[:.-]+[ \t]*)|[ \t-]*(?:\n|$))",
+    re.IGNORECASE,
+)
+_SUMMARY_LEAD = re.compile(r"[ \t\-(]*(?:BEGIN[ \t]+)?", re.IGNORECASE)
+_SUMMARY_END = re.compile(r"\(?END[ \t]+(?:OF[ \t]+)?$", re.IGNORECASE)
+_SUMMARY_END_TAIL = re.compile(r"SUMMARY\b[^.\n]{0,40}?[.)]*", re.IGNORECASE)
+_SUMMARY_WORDS = ("SUMMARY", "Summary", "summary")
+_LEADING_MARKER = re.compile(
+    r"[ \t\n]*(?:¶?[ \t]*[0-9]{1,2}[.,][ \t]*)?(?:\([A-Za-z/ ]{1,24}\)[ \t]*)?"
+)
+
+
+def _find_summary_words(text: str, start: int, end: int) -> list[int]:
+    found = []
+    for word in _SUMMARY_WORDS:
+        i = text.find(word, start, end)
+        while i >= 0:
+            found.append(i)
+            i = text.find(word, i + 7, end)
+    return sorted(found)
+
+
+def _summary_start(text: str, start: int, limit: int) -> re.Match[str] | None:
+    for at in _find_summary_words(text, start, limit):
+        before = text[at - 1] if at > 0 else "\n"
+        if before.isalnum() or _SUMMARY_END.search(text, max(0, at - 8), at):
+            continue
+        m = _SUMMARY_AT.match(text, at)
+        if m is None:
+            continue
+        if m.group("colon"):
+            return m
+        if _SUMMARY_LEAD.fullmatch(text, _line_start(text, at), at):
+            return m
+    return None
+
+
+def _summary_end(text: str, start: int, limit: int) -> tuple[int, int] | None:
+    """(start, end) of the first 'END SUMMARY' (any case, '(End summary and comment.)')."""
+    for at in _find_summary_words(text, start, limit):
+        end_word = _SUMMARY_END.search(text, max(start, at - 10), at)
+        if end_word is not None:
+            tail = _SUMMARY_END_TAIL.match(text, at)
+            return end_word.start(), tail.end() if tail else at + 7
+    return None
+
+
+def summary(text: str) -> str | None:
+    """SUMMARY = ("SUMMARY" [":"] | "BEGIN SUMMARY") TEXT ("END SUMMARY" | end of paragraph).
+
+    The text between the markers, paragraph markers and page breaks removed, whitespace
+    collapsed. Without an END SUMMARY the paragraph that opens with 'Summary:' is the summary.
+    None when no summary is marked.
+
+    >>> summary("¶1. (C) Summary: Talks failed. End summary.\\n\\n¶2. (C) More.")
+    'Talks failed.'
+    """
+    start_at = max(0, _body_start(text) - 40)
+    m = _summary_start(text, start_at, min(len(text), start_at + 8000))
+    if m is None:
+        return None
+    end = _summary_end(text, m.end(), min(len(text), m.end() + 12000))
+    if end is not None:
+        chunk = text[m.end() : end[0]]
+    else:
+        nxt = _MARKER_NL.search(text, m.end())
+        chunk = text[m.end() : nxt.start() if nxt else min(len(text), m.end() + 5000)]
+    line = classification_line(text)
+    chunk = _clean_body(chunk, line.station if line is not None else None)
+    chunk = chunk[_LEADING_MARKER.match(chunk).end() :]
+    chunk = _MARKER_NL.sub(" ", chunk)
+    value = _collapse(chunk).strip(" -")
+    return value or None
+
+
+# The signature: the last line, short names ("Burns", "BEYRLE", "van Voorst", "SANDERS/WELLS"),
+# or a name run on after the last sentence ("... on Darfur. Tueller", "... February 12.SCOBEY").
+_NAME_WORD = r"(?:[A-Z][A-Za-z'’.-]+|van|de|von|da|del|la|le|al|el|bin|[A-Z]\.)"
+_SIGNATURE = re.compile(rf"{_NAME_WORD}(?:[ \t]{_NAME_WORD}){{0,3}}")
+_SIGNATURE_INLINE = re.compile(
+    r"(?:(?<=[.!?\"”)\]])|(?<=X )|(?<=[a-z] ))[ \t]*(?P<name>[A-Z][A-Z'-]{2,}|[A-Z][a-z'-]{2,})$"
+)
+# Trailers after the signature: '====CABLE ENDS====', 'NNNN', 'BT', CSV/TSV residue.
+_TRAILER = re.compile(r"=*CABLE ENDS=*|NNNN|Nnnn|BT|[\"\\ ]*|\.?")
+_NAME_SEPARATOR = re.compile(r"[ \t]*/[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*")
+_NOT_SIGNATURES = frozenset(
+    """
+    END SUMMARY COMMENT SIPDIS CONFIDENTIAL SECRET UNCLASSIFIED NOFORN UNCLAS BT NNNN TEXT
+    NOTE THANKS MINIMIZE CONSIDERED ACCORDINGLY ONLY USE
+    """.split()
+)
+
+
+def signed_by(text: str) -> list[str]:
+    """Signature = the name(s) on the last line, as written ('Burns', 'BEYRLE', 'van Voorst').
+
+    A short line of one to four name words after the last paragraph, or a name run on after
+    the last sentence ('... xxxxxxxxxxxx. CLINTON'). Names joined by '/' or ' and ' are split.
+    Trailers ('NNNN', '=====CABLE ENDS=====') are skipped. [] when the text ends without one.
+
+    >>> signed_by("¶7. (C) The end.\\n\\nBurns")
+    ['Burns']
+    >>> signed_by("... to discuss common goals on Darfur. Tueller")
+    ['Tueller']
+    """
+    end = len(text)
+    last = previous = ""
+    for _ in range(8):  # skip trailers, page breaks and blank lines at the end
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip().rstrip('\\"').strip()
+        end = start - 1
+        if line and not _TRAILER.fullmatch(line) and not _is_dashes(line):
+            if not is_page_break(line):
+                last = line
+                break
+        if end < 0:
+            break
+    if not last:
+        return []
+    if end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        previous = text[start:end].strip()
+    name = last.rstrip(" .")
+    pieces = (
+        [p.strip() for p in _NAME_SEPARATOR.split(name) if p.strip()] if len(name) <= 40 else []
+    )
+    if (
+        pieces
+        and all(_SIGNATURE.fullmatch(p) for p in pieces)
+        and not any(w.upper() in _NOT_SIGNATURES for p in pieces for w in p.split())
+        and not previous.endswith(":")
+    ):
+        return pieces
+    m = _SIGNATURE_INLINE.search(last, max(0, len(last) - 60))
+    if m is not None and m.group("name").upper() not in _NOT_SIGNATURES:
+        before = last[: m.start("name")]
+        # A capitalised last word counts only after the end of a sentence; an all-capitals
+        # one also after mixed-case text or a redaction ('... Website: XXXXXXXXXXXX LEBARON').
+        if m.group("name").isupper() or before.rstrip().endswith((".", "!", "?", '"', "”")):
+            if not (
+                m.group("name").isupper() and before.isupper() and before.rstrip()[-1:].isalpha()
+            ):
+                return [m.group("name")]
+    return []
