@@ -36,6 +36,8 @@ from caucasus_cables.load import (
     iter_records,
     list_datasets,
     load,
+    mentions_of,
+    timeline,
     versions,
 )
 
@@ -82,10 +84,12 @@ __all__ = [
     "iter_records",
     "list_datasets",
     "load",
+    "mentions_of",
     "parse_cable",
     "parse_news_article",
     "read_catalog",
     "resolve_entity",
+    "timeline",
     "validate_release",
     "versions",
 ]

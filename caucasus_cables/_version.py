@@ -5,5 +5,5 @@ versioning policy in CHANGELOG.md). The build writes ``data/<DATASET_VERSION>/``
 """
 
 __version__ = "0.1.0"
-DATASET_VERSION = "1.0.0"
-SCHEMA_VERSION = "1.0.0"
+DATASET_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.1.0"

@@ -13,6 +13,12 @@ checks what was written.
 
 ``table_failures`` returns every failure (nothing raised); ``check_tables`` is the validator:
 it returns its input unchanged or raises IntegrityError listing the failures.
+
+Entity tables (1.1.0): ``entities``, ``mentions`` and ``links`` have models too; the rules
+that need other tables run in ``cross_table_failures`` when those tables are given: every
+mention's offsets lie inside its document's ``body`` and ``body[start:end] == text``
+(``mention_failures``, on parent rows, the only place the body is read), every entity id and
+candidate exists in ``entities``, and every link's endpoints exist (``link_failures``).
 """
 
 from __future__ import annotations
@@ -32,14 +38,18 @@ from caucasus_cables.records import (
     Caveat,
     Classification,
     DatePrecision,
+    EntityKind,
     Genre,
     IdSource,
+    LinkKind,
     Precedence,
     RecipientRole,
+    Resolution,
 )
 from caucasus_cables.records.cable import CABLE_ID_PATTERN, TAG_PATTERN
+from caucasus_cables.records.entities import ENTITY_ID_PATTERN
 from caucasus_cables.records.news import LANGUAGE_PATTERN, NEWS_ID_PATTERN
-from caucasus_cables.tables import CHILD_TABLES, INDEX_COLUMN, PARENT_TABLES
+from caucasus_cables.tables import CHILD_TABLES, DERIVED_TABLES, INDEX_COLUMN, PARENT_TABLES
 
 __all__ = [
     "CABLE_YEARS",
@@ -47,11 +57,16 @@ __all__ = [
     "CableRecipientsSchema",
     "CableReferencesSchema",
     "CablesSchema",
+    "EntitiesSchema",
     "Failure",
+    "LinksSchema",
+    "MentionsSchema",
     "NewsArticlesSchema",
     "ParagraphMarkingSchema",
     "check_tables",
     "cross_table_failures",
+    "link_failures",
+    "mention_failures",
     "table_failures",
 ]
 
@@ -90,6 +105,13 @@ def _within(marking: object, classification: object) -> bool:
     level = _LEVEL.get(marking.split("//", 1)[0])
     ceiling = _CLASSIFICATION_LEVEL.get(classification)
     return level is None or ceiling is None or level <= ceiling
+
+
+def _marking_rank(marking: object) -> int | None:
+    """Level of a portion marking ('S//NF' -> 2); None when absent or unknown."""
+    if not isinstance(marking, str):
+        return None
+    return _LEVEL.get(marking.split("//", 1)[0])
 
 
 _TAG = re.compile(TAG_PATTERN)
@@ -171,9 +193,13 @@ class ParagraphMarkingSchema(pa.DataFrameModel):
 
     @pa.dataframe_check(name="paragraph classification not above cable_classification")
     def marking_within_classification(cls, frame: pd.DataFrame) -> Series[bool]:
-        # Row by row in Python: either column may be entirely null, where pandas' .str fails.
-        pairs = zip(frame["classification"], frame["cable_classification"], strict=True)
-        return pd.Series([_within(marking, cable) for marking, cable in pairs], index=frame.index)
+        # Vectorised: rank the few distinct markings once, then compare whole columns (object
+        # dtype, since either column may be entirely null, where pandas' .str fails). Unknown
+        # or absent on either side passes, as in ``_within``.
+        markings = frame["classification"].astype(object)
+        ranks = markings.map({m: _marking_rank(m) for m in markings.dropna().unique()})
+        ceilings = frame["cable_classification"].astype(object).map(_CLASSIFICATION_LEVEL)
+        return ranks.isna() | ceilings.isna() | (ranks <= ceilings)
 
     class Config:
         strict = False
@@ -214,12 +240,75 @@ class NewsArticlesSchema(pa.DataFrameModel):
         strict = False
 
 
+_DOCUMENT_KINDS = ["cable", "news_article"]
+
+
+class EntitiesSchema(pa.DataFrameModel):
+    """``entities``: one row per gazetteer entity."""
+
+    id: Series[str] = pa.Field(unique=True, str_matches=ENTITY_ID_PATTERN)
+    kind: Series[str] = pa.Field(isin=_values(EntityKind))
+    canonical: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(name="id prefix matches kind")
+    def prefix_matches_kind(cls, frame: pd.DataFrame) -> Series[bool]:
+        prefix = frame["id"].str.split(":").str[0]
+        return prefix == frame["kind"].map({"place": "place", "person": "person"}).fillna("org")
+
+    class Config:
+        strict = False
+
+
+class MentionsSchema(pa.DataFrameModel):
+    """``mentions``: one row per mention."""
+
+    document_id: Series[str]
+    document_kind: Series[str] = pa.Field(isin=_DOCUMENT_KINDS)
+    entity_id: Series[str] = pa.Field(nullable=True, str_matches=ENTITY_ID_PATTERN)
+    start: Series[int] = pa.Field(ge=0)
+    end: Series[int] = pa.Field(ge=1)
+    resolution: Series[str] = pa.Field(isin=_values(Resolution))
+
+    @pa.dataframe_check(name="start < end")
+    def start_before_end(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["start"] < frame["end"]
+
+    @pa.dataframe_check(name="entity_id null exactly when resolution is unresolved")
+    def unresolved_iff_null(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["entity_id"].isna() == (frame["resolution"] == Resolution.UNRESOLVED.value)
+
+    class Config:
+        strict = False
+        unique = ("document_id", "start")
+
+
+class LinksSchema(pa.DataFrameModel):
+    """``links``: one row per directed link."""
+
+    from_id: Series[str]
+    to_id: Series[str]
+    from_kind: Series[str] = pa.Field(isin=_DOCUMENT_KINDS)
+    to_kind: Series[str] = pa.Field(isin=_DOCUMENT_KINDS)
+    kind: Series[str] = pa.Field(isin=_values(LinkKind))
+
+    @pa.dataframe_check(name="from_id differs from to_id")
+    def not_a_loop(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["from_id"] != frame["to_id"]
+
+    class Config:
+        strict = False
+        unique = ("from_id", "to_id", "kind")
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "cables": CablesSchema,
     "news_articles": NewsArticlesSchema,
     "cable_paragraphs": CableParagraphsSchema,
     "cable_recipients": CableRecipientsSchema,
     "cable_references": CableReferencesSchema,
+    "entities": EntitiesSchema,
+    "mentions": MentionsSchema,
+    "links": LinksSchema,
 }
 """Table name -> its pandera model."""
 
@@ -258,11 +347,15 @@ def table_failures(tables: Mapping[str, pyarrow.Table]) -> list[Failure]:
 def cross_table_failures(tables: Mapping[str, pyarrow.Table]) -> list[Failure]:
     """Rules that need ``cables`` beside a child table: every child key exists in
     ``cables.id``; no paragraph is marked above its cable's classification. ``cables`` needs
-    only its ``id`` and ``classification`` columns here."""
+    only its ``id`` and ``classification`` columns here.
+
+    With the entity tables: parent rows that have ``body`` and ``mentions`` columns get
+    ``mention_failures`` (against ``entities`` when given); ``mentions`` rows name existing
+    entities; ``links`` join documents of the given parent tables."""
+    failures = _entity_failures(tables)
     parents = tables.get("cables")
     if parents is None:
-        return []
-    failures: list[Failure] = []
+        return failures
     parent_ids = parents.column("id")
     for name, spec in CHILD_TABLES.items():
         if name in tables:
@@ -300,6 +393,8 @@ def _model_failures(
 
 
 def _record_key(name: str) -> str:
+    if name in DERIVED_TABLES:
+        return DERIVED_TABLES[name].keys[0]
     return "id" if name in PARENT_TABLES else CHILD_TABLES[name].key
 
 
@@ -348,6 +443,87 @@ def _orphan_failures(
     exists = pa.Check(lambda keys: keys.isin(known), name=f"{key} exists in cables.id")
     schema = pa.DataFrameSchema({key: pa.Column(str, exists)})
     return _run(name, schema, _frame(table, [key]), key)
+
+
+def _entity_failures(tables: Mapping[str, pyarrow.Table]) -> list[Failure]:
+    entities = tables.get("entities")
+    known = None if entities is None else set(entities.column("id").to_pylist())
+    failures: list[Failure] = []
+    for name in PARENT_TABLES:
+        parents = tables.get(name)
+        if parents is not None and {"id", "body", "mentions"} <= set(parents.column_names):
+            failures += mention_failures(name, parents, known)
+    if known is not None and "mentions" in tables:
+        failures += _unknown_entities(tables["mentions"], known)
+    present = [tables[name] for name in PARENT_TABLES if name in tables]
+    if "links" in tables and len(present) == len(PARENT_TABLES):
+        ids = {i for table in present for i in table.column("id").to_pylist()}
+        failures += link_failures(tables["links"], ids)
+    return failures
+
+
+def _entity_problems(mention: Mapping, known: set[str] | None) -> list[str]:
+    if known is None:
+        return []
+    wanted = [mention["entity_id"]] if mention["entity_id"] is not None else []
+    return [
+        f"entity id {entity_id} not in entities"
+        for entity_id in [*wanted, *mention["candidates"]]
+        if entity_id not in known
+    ]
+
+
+def mention_failures(
+    table: str, parents: pyarrow.Table, entity_ids: set[str] | None = None
+) -> list[Failure]:
+    """Nested mentions of ``cables`` or ``news_articles`` rows (columns ``id``, ``body``,
+    ``mentions``): offsets inside the body, ``body[start:end] == text``, ``document_id`` the
+    row's id, and (with ``entity_ids``) every entity id and candidate known."""
+    failures: list[Failure] = []
+    columns = [parents.column(c).to_pylist() for c in ("id", "body", "mentions")]
+    for record_id, body, mentions in zip(*columns, strict=True):
+        for mention in mentions or ():
+            start, end, text = mention["start"], mention["end"], mention["text"]
+            problems = _entity_problems(mention, entity_ids)
+            if mention["document_id"] != record_id:
+                problems.append(f"document_id {mention['document_id']} is not the record's id")
+            if not 0 <= start < end <= len(body or ""):
+                problems.append(f"offsets {start}..{end} outside the body ({len(body or '')})")
+            elif body[start:end] != text:
+                problems.append(f"body[{start}:{end}] is {body[start:end]!r}, not {text!r}")
+            failures += [
+                Failure(table, problem, "mentions", record_id, text) for problem in problems
+            ]
+    return failures
+
+
+def _unknown_entities(mentions: pyarrow.Table, known: set[str]) -> list[Failure]:
+    failures = []
+    rows = mentions.select(["document_id", "entity_id", "candidates", "text"]).to_pylist()
+    for row in rows:
+        failures += [
+            Failure("mentions", problem, "entity_id", row["document_id"], row["text"])
+            for problem in _entity_problems(row, known)
+        ]
+    return failures
+
+
+def link_failures(links: pyarrow.Table, document_ids: set[str]) -> list[Failure]:
+    """Links whose ``from_id`` or ``to_id`` is not a document of the release."""
+    failures = []
+    for row in links.select(["from_id", "to_id"]).to_pylist():
+        for column in ("from_id", "to_id"):
+            if row[column] not in document_ids:
+                failures.append(
+                    Failure(
+                        "links",
+                        f"{column} exists in cables or news_articles",
+                        column,
+                        row["from_id"],
+                        row[column],
+                    )
+                )
+    return failures
 
 
 def _marking_failures(cables: pyarrow.Table, paragraphs: pyarrow.Table) -> list[Failure]:

@@ -242,6 +242,27 @@ def show(
     Console().print(render_record(record))
 
 
+@app.command()
+def mentions(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="An entity name, variant or id, e.g. Kokoity.")
+    ],
+    version: Annotated[
+        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
+    ] = None,
+) -> None:
+    """List the passages that mention an entity, in date order."""
+    from caucasus_cables.load import mentions_of
+
+    try:
+        rows = mentions_of(name, version=version)
+    except CaucasusCablesError as exc:
+        raise _fail(exc) from exc
+    for row in rows.itertuples(index=False):
+        typer.echo(f"{row.date or '(undated)'}  {row.document_id}  ¶{row.paragraph}: {row.passage}")
+    typer.echo(f"{len(rows)} mention(s) in {rows['document_id'].nunique()} document(s)")
+
+
 def _where(pairs: list[str]) -> dict[str, str | list[str]]:
     """'KEY=VALUE' pairs -> filters; VALUE lists several values, comma separated (except for
     contains, whose text may hold commas)."""

@@ -42,6 +42,7 @@ import json
 import os
 import re
 import typing
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -56,13 +57,15 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from caucasus_cables.entities.dates import sentence_spans
+from caucasus_cables.entities.gazetteer import resolve_entity
 from caucasus_cables.errors import IntegrityError, LoadError
 from caucasus_cables.records import Cable, Record
 from caucasus_cables.reference import TagInfo, canonical_station, describe_tag
 from caucasus_cables.store.manifest import MANIFEST_NAME, FileEntry, Manifest, read_manifest
 from caucasus_cables.store.manifest import sha256_file as _sha256_file
 from caucasus_cables.store.parquet import LONG_TEXT_COLUMNS
-from caucasus_cables.tables import PARENT_TABLES, TABLES, table_records
+from caucasus_cables.tables import DERIVED_TABLES, PARENT_TABLES, TABLES, table_records
 
 __all__ = [
     "DATA_ENV",
@@ -81,6 +84,8 @@ __all__ = [
     "iter_records",
     "list_datasets",
     "load",
+    "mentions_of",
+    "timeline",
     "verified_release",
     "versions",
 ]
@@ -770,7 +775,8 @@ def _load_hf(source: _Source, query: _Query, columns: Sequence[str] | None) -> A
 def iter_records(
     name: str = "cables", *, version: str | None = None, where: Any = None, **filters: Any
 ) -> Iterator[Record]:
-    """Stream the records of ``cables`` or ``news_articles``, re-validated by pydantic, one
+    """Stream the records of ``cables`` or ``news_articles`` (or the ``Entity``, ``Mention``
+    and ``Link`` rows of ``entities``, ``mentions``, ``links``), re-validated by pydantic, one
     row group in memory at a time. Filters as in ``load()``.
 
     Checks (dataset, version, checksums, filters) run when called, before the first record.
@@ -782,7 +788,7 @@ def iter_records(
     ``Cable.paragraphs``...), and what ``load()`` raises.
     """
     source = _source(name, version)
-    if name not in PARENT_TABLES:
+    if name not in PARENT_TABLES and name not in DERIVED_TABLES:
         raise LoadError(
             f"{name} rows are parts of a record, not records: load it as a table "
             f"(output='pandas', 'arrow', 'polars' or 'hf'), or load the records of "
@@ -991,6 +997,178 @@ _BIBTEX = re.compile(r"^## Citation\s*\n+```bibtex\n(?P<entry>.*?)\n```", re.MUL
 def _citation(card: str) -> str | None:
     match = _BIBTEX.search(card)
     return match.group("entry") if match else None
+
+
+# -- Entities ---------------------------------------------------------------------------------
+
+_DOCUMENT_TABLES = {"cable": "cables", "news_article": "news_articles"}
+_TITLE_COLUMNS = {"cables": "subject", "news_articles": "title"}
+
+TIMELINE_COLUMNS = ("date", "document_id", "document_kind", "title", "mentions")
+MENTIONS_OF_COLUMNS = (
+    "date", "document_id", "document_kind", "title", "entity_id", "text", "start", "end",
+    "paragraph", "resolution", "passage",
+)  # fmt: skip
+
+
+def _entity_release(version: str | None, entity: str | None) -> tuple[Manifest, Any]:
+    _, manifest = _release(version)
+    if "mentions" not in manifest.tables:
+        raise LoadError(
+            f"version {manifest.dataset_version} has no entity mentions (added in dataset "
+            "1.1.0); load a newer version",
+            name=manifest.dataset_version,
+        )
+    # Raises EntityLookupError (unknown: close matches listed; ambiguous: the ids listed).
+    found = resolve_entity(entity) if entity is not None else None
+    return manifest, found
+
+
+def _documents(version: str, ids: set[str] | None, start: Any, end: Any) -> pa.Table:
+    """(date, document_id, document_kind, title, body) of both kinds, optionally only ``ids``
+    and within [start, end] (documents without a date left out when a bound is given)."""
+    parts = []
+    for kind, table in _DOCUMENT_TABLES.items():
+        filters: dict[str, Any] = {}
+        if start is not None:
+            filters["date_from"] = start
+        if end is not None:
+            filters["date_to"] = end
+        if ids is not None:
+            filters["id"] = sorted(ids) or [""]
+        date_column, title = _DATE_COLUMNS[table], _TITLE_COLUMNS[table]
+        rows = load(
+            table,
+            version=version,
+            output="arrow",
+            columns=["id", date_column, title, "body"],
+            **filters,
+        )
+        dates = rows.column(date_column)
+        if pa.types.is_timestamp(dates.type):
+            dates = pc.cast(dates, pa.date32())
+        parts.append(
+            pa.table(
+                {
+                    "date": dates,
+                    "document_id": rows.column("id"),
+                    "document_kind": pa.array([kind] * rows.num_rows, pa.string()),
+                    "title": rows.column(title),
+                    "body": rows.column("body"),
+                }
+            )
+        )
+    return pa.concat_tables(parts)
+
+
+def _date_order(table: pa.Table) -> Any:
+    """As a pandas DataFrame in date order, undated documents last, then by id."""
+    frame = table.to_pandas().sort_values("document_id")
+    return frame.sort_values("date", kind="stable", na_position="last").reset_index(drop=True)
+
+
+def timeline(
+    entity: str | None = None,
+    start: Any = None,
+    end: Any = None,
+    *,
+    version: str | None = None,
+) -> Any:
+    """Documents of both kinds (cables and news articles) in date order, as a pandas DataFrame
+    with columns ``date``, ``document_id``, ``document_kind``, ``title`` and ``mentions``.
+
+    ``entity`` (a name, variant, entity id or Wikidata QID, as ``resolve_entity`` takes)
+    keeps the documents that mention it, ``mentions`` then counting its mentions in each;
+    ``start`` / ``end`` bound the date inclusively (``"2008"``, ``"2008-08"``,
+    ``"2008-08-29"``, a date), leaving out undated documents. A cable's date is the day of its
+    date-time group (UTC), an article's its publication day; undated documents come last.
+
+    >>> timeline("SCO")[["date", "document_id"]].astype(str).values.tolist()
+    [['2008-08-29', '2008-08-29-moscow-times-medvedev-disappointed-in-dushanbe'], \
+['2008-09-03', '08MOSCOW2629']]
+
+    Raises EntityLookupError for a name that is not one entity (the message lists close
+    matches), LoadError for a release without mentions (before 1.1.0) or a bad date.
+    """
+    manifest, found = _entity_release(version, entity)
+    counts: Counter[str] | None = None
+    if found is not None:
+        mentions = load(
+            "mentions",
+            version=manifest.dataset_version,
+            output="arrow",
+            columns=["document_id"],
+            entity_id=found.id,
+        )
+        counts = Counter(mentions.column("document_id").to_pylist())
+    ids = None if counts is None else set(counts)
+    documents = _documents(manifest.dataset_version, ids, start, end).drop_columns(["body"])
+    per_document = [(counts or {}).get(i, 0) for i in documents.column("document_id").to_pylist()]
+    if counts is None:
+        per_document = [None] * documents.num_rows
+    documents = documents.append_column("mentions", pa.array(per_document, pa.int64()))
+    return _date_order(documents)
+
+
+def mentions_of(name: str, *, version: str | None = None) -> Any:
+    """Every passage that mentions the entity ``name`` (a name, variant, entity id or Wikidata
+    QID, case-insensitive), as a pandas DataFrame in date order, one row per mention: the
+    document (``date``, ``document_id``, ``document_kind``, ``title``), the mention (``text``
+    as written, ``start``/``end`` offsets into the body, ``paragraph``, ``resolution``) and
+    ``passage``, the sentence around it.
+
+    >>> rows = mentions_of("Kokoyty")
+    >>> sorted(set(rows["text"])), rows["document_id"].iloc[0]
+    (['Kokoity'], '07MOSCOW4307')
+
+    Raises EntityLookupError when ``name`` is not one entity (unknown: close matches listed;
+    shared by several: their ids listed), LoadError for a release without mentions.
+    """
+    manifest, found = _entity_release(version, name)
+    mentions = load(
+        "mentions",
+        version=manifest.dataset_version,
+        output="arrow",
+        columns=["document_id", "entity_id", "text", "start", "end", "paragraph", "resolution"],
+        entity_id=found.id,
+    )
+    ids = set(mentions.column("document_id").to_pylist())
+    documents = {
+        row["document_id"]: row
+        for row in _documents(manifest.dataset_version, ids, None, None).to_pylist()
+    }
+    rows = []
+    for mention in mentions.to_pylist():
+        document = documents[mention["document_id"]]
+        rows.append(
+            {
+                "date": document["date"],
+                "document_id": mention["document_id"],
+                "document_kind": document["document_kind"],
+                "title": document["title"],
+                **{k: v for k, v in mention.items() if k != "document_id"},
+                "passage": _passage(document["body"], mention["start"], mention["end"]),
+            }
+        )
+    import pandas
+
+    frame = pandas.DataFrame(rows, columns=list(MENTIONS_OF_COLUMNS))
+    order = frame.sort_values(["document_id", "start"]).sort_values(
+        "date", kind="stable", na_position="last"
+    )
+    return order.reset_index(drop=True)
+
+
+def _passage(body: str, start: int, end: int) -> str:
+    """The sentence(s) of ``body`` holding [start, end), whitespace collapsed."""
+    first, last = start, end
+    for sentence_start, sentence_end in sentence_spans(body):
+        if sentence_start <= start < sentence_end:
+            first = sentence_start
+        if sentence_start < end <= sentence_end:
+            last = sentence_end
+            break
+    return " ".join(body[first:last].split())
 
 
 # -- Export -----------------------------------------------------------------------------------

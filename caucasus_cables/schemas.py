@@ -14,12 +14,15 @@ from pydantic import BaseModel
 
 from caucasus_cables._version import SCHEMA_VERSION
 from caucasus_cables.catalog import Catalog
-from caucasus_cables.records import Cable, NewsArticle
+from caucasus_cables.records import Cable, Entity, Link, Mention, NewsArticle
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "cable": Cable,
     "news_article": NewsArticle,
     "catalog": Catalog,
+    "entity": Entity,
+    "mention": Mention,
+    "link": Link,
 }
 """File stem -> model; each is written as ``<stem>.schema.json``."""
 
@@ -28,7 +31,8 @@ def schema_documents() -> dict[str, str]:
     """Return ``{file name: JSON text}`` for every exported schema.
 
     >>> sorted(schema_documents())
-    ['cable.schema.json', 'catalog.schema.json', 'news_article.schema.json']
+    ['cable.schema.json', 'catalog.schema.json', 'entity.schema.json', 'link.schema.json', \
+'mention.schema.json', 'news_article.schema.json']
     """
     documents = {}
     for stem, model in SCHEMA_MODELS.items():

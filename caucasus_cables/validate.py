@@ -7,13 +7,17 @@
    there. When a file's sha256 differs, ``croissant.json`` (which records the Parquet
    checksums too) decides who is wrong: if the file matches Croissant, the manifest was edited;
 3. **schema**: every Parquet file opens and its Arrow schema equals the schema derived from the
-   record models (the card's YAML would silently cast types and null-fill columns, so the
-   files themselves are checked);
+   record models *as of the release's schema version* (``manifest.schema_version``: an older
+   release lacks the tables and fields added since, ``tables.table_schema(name, version)``),
+   and the current models can read it (every column they miss is a field with a default); the
+   card's YAML would silently cast types and null-fill columns, so the files are checked;
 4. **records**: every row of ``cables`` and ``news_articles`` re-validates as a pydantic record,
    ids are sorted and unique across shards, and the content hash recomputed from the records
    equals the manifest's;
-5. **tables**: the pandera rules (``checks``) hold for every table, and each child table equals
-   the one derived from ``cables``;
+5. **tables**: the pandera rules (``checks``) hold for every table, each child table equals
+   the one derived from ``cables``, and (1.1.0 on) ``mentions`` equals the records' mentions
+   flattened, every mention's offsets and text match its body, every entity id exists in
+   ``entities`` and every link joins two documents of the release;
 6. **card**: the README's YAML ``configs`` and ``dataset_info.features`` match the schemas;
 7. **ledger**: ``inputs.jsonl`` and ``quarantine.jsonl`` account for every input;
 8. **load_dataset**: ``datasets.load_dataset(path, config)`` works offline for every config and
@@ -42,7 +46,13 @@ import pyarrow.parquet as pq
 import yaml
 from pydantic import ValidationError
 
-from caucasus_cables.checks import cross_table_failures, table_failures
+from caucasus_cables._version import SCHEMA_VERSION
+from caucasus_cables.checks import (
+    cross_table_failures,
+    link_failures,
+    mention_failures,
+    table_failures,
+)
 from caucasus_cables.errors import IntegrityError
 from caucasus_cables.store import CARD_NAME
 from caucasus_cables.store.card import config_tables, features_yaml
@@ -61,10 +71,14 @@ from caucasus_cables.store.manifest import (
 )
 from caucasus_cables.tables import (
     CHILD_TABLES,
+    DERIVED_TABLES,
     PARENT_TABLES,
     TABLES,
     child_table,
+    mentions_table,
+    release_tables,
     table_schema,
+    version_key,
 )
 
 __all__ = ["Problem", "ValidationReport", "validate_release"]
@@ -162,6 +176,12 @@ class _Validator:
         self.report = report
         self.manifest: Manifest | None = None
         self.unreadable: set[str] = set()
+        self.schema_version = SCHEMA_VERSION
+
+    @property
+    def tables(self) -> list[str]:
+        """The tables a release of this schema version holds."""
+        return release_tables(self.schema_version)
 
     def run(self, *, with_datasets: bool, with_croissant: bool) -> None:
         steps = [
@@ -196,6 +216,19 @@ class _Validator:
             self.report.add(MANIFEST_NAME, "manifest", str(exc).removeprefix(f"{MANIFEST_NAME}: "))
             return
         manifest = self.manifest
+        try:
+            newer = version_key(manifest.schema_version) > version_key(SCHEMA_VERSION)
+        except ValueError:
+            newer = True
+        if newer:
+            self.report.add(
+                MANIFEST_NAME,
+                "manifest",
+                f"schema version {manifest.schema_version} is not one this package knows "
+                f"(it reads up to {SCHEMA_VERSION}); upgrade caucasus-cables",
+            )
+        else:
+            self.schema_version = manifest.schema_version
         if manifest.dataset_version != self.root.name:
             self.report.add(
                 MANIFEST_NAME,
@@ -203,11 +236,12 @@ class _Validator:
                 f"says dataset version {manifest.dataset_version} but the folder is "
                 f"{self.root.name}",
             )
-        if set(manifest.tables) != set(TABLES):
+        if set(manifest.tables) != set(self.tables):
             self.report.add(
                 MANIFEST_NAME,
                 "manifest",
-                f"tables {sorted(manifest.tables)} differ from {sorted(TABLES)}",
+                f"tables {sorted(manifest.tables)} differ from {sorted(self.tables)} (schema "
+                f"{self.schema_version})",
             )
         listed = {entry.path: entry for entry in manifest.files}
         for table, entry in manifest.tables.items():
@@ -294,8 +328,11 @@ class _Validator:
         )
 
     def check_schemas(self) -> None:
-        for table in TABLES:
-            expected = table_schema(table)
+        for table in self.tables:
+            expected = table_schema(table, self.schema_version)
+            unreadable = _unreadable_by_models(table, expected)
+            if unreadable:
+                self.report.add(table, "schema", unreadable)
             for shard in self.shards(table):
                 parquet = self._open(shard)
                 if parquet is None:
@@ -343,6 +380,9 @@ class _Validator:
         digests: list[tuple[str, str, str]] = []
         complete = True
         for table in PARENT_TABLES:
+            # Fields added after this release's schema are not part of its content hash.
+            present = table_schema(table, self.schema_version).names
+            newer = [name for name in PARENT_TABLES[table].model_fields if name not in present]
             rows = 0
             previous: str | None = None
             for shard, batch in self.batches(table):
@@ -350,7 +390,7 @@ class _Validator:
                 previous = self._check_order(shard, ids, previous)
                 for record in _records(table, batch, shard, self.report):
                     if record is not None:
-                        digests.append((table, record.id, record_digest(record)))
+                        digests.append((table, record.id, record_digest(record, newer)))
                 for failure in table_failures({table: batch}):
                     self.report.add(shard, "tables", str(failure))
                 rows += batch.num_rows
@@ -409,6 +449,44 @@ class _Validator:
             paragraphs = child_table("cable_paragraphs", batch)
             for failure in cross_table_failures({"cables": batch, "cable_paragraphs": paragraphs}):
                 self.report.add(shard, "tables", str(failure))
+        if "mentions" in self.tables:
+            self.check_entity_tables()
+
+    def check_entity_tables(self) -> None:
+        """``entities``, ``mentions``, ``links``: own rules, then against the records (one
+        pass over the records' ``id``, ``body`` and ``mentions``, one row group at a time)."""
+        small: dict[str, list[pa.Table]] = {"entities": [], "links": []}
+        for name in DERIVED_TABLES:
+            self.report.rows[name] = 0
+            for shard, batch in self.batches(name):
+                self.report.rows[name] += batch.num_rows
+                if name in small:  # mentions is compared as a stream below
+                    small[name].append(batch)
+                for failure in table_failures({name: batch}):
+                    self.report.add(shard, "tables", str(failure))
+        entity_ids = {i for t in small["entities"] for i in t.column("id").to_pylist()}
+        document_ids: set[str] = set()
+
+        def derived() -> Iterator[pa.Table]:
+            for table in TABLES["mentions"].sources:
+                for shard, batch in self.batches(table, columns=["id", "body", "mentions"]):
+                    document_ids.update(batch.column("id").to_pylist())
+                    for failure in mention_failures(table, batch, entity_ids):
+                        self.report.add(shard, "tables", str(failure))
+                    yield mentions_table(batch)
+
+        expected = derived()
+        stored = (batch for _, batch in self.batches("mentions"))
+        mismatch = _streams_differ(stored, expected, table_schema("mentions"))
+        for _ in expected:  # finish the pass: the link check needs every document id
+            pass
+        if mismatch:
+            where = (self.shards("mentions") or ["mentions"])[0]
+            self.report.add(where, "tables", f"differs from the records' mentions: {mismatch}")
+        where = (self.shards("links") or ["links"])[0]
+        for links in small["links"]:
+            for failure in link_failures(links, document_ids):
+                self.report.add(where, "tables", str(failure))
 
     # -- 6. card -------------------------------------------------------------------------------
 
@@ -431,7 +509,7 @@ class _Validator:
         infos = {i.get("config_name"): i for i in header.get("dataset_info", [])}
         for table in expected:
             features = infos.get(table, {}).get("features")
-            if features != features_yaml(table_schema(table)):
+            if features != features_yaml(table_schema(table, self.schema_version)):
                 self.report.add(
                     CARD_NAME, "card", f"dataset_info features of {table} differ from the schema"
                 )
@@ -439,7 +517,7 @@ class _Validator:
     def config_tables(self) -> list[str]:
         """Tables the card must offer as configs: those with rows (all, without a manifest)."""
         if self.manifest is None:
-            return list(TABLES)
+            return list(self.tables)
         return config_tables({name: entry.rows for name, entry in self.manifest.tables.items()})
 
     # -- 7. ledger -----------------------------------------------------------------------------
@@ -496,7 +574,9 @@ class _Validator:
                         CARD_NAME, "load_dataset", f"{table}: {type(exc).__name__}: {exc}"
                     )
                     continue
-                expected = datasets.Features.from_arrow_schema(table_schema(table))
+                expected = datasets.Features.from_arrow_schema(
+                    table_schema(table, self.schema_version)
+                )
                 if loaded.features != expected:
                     self.report.add(
                         CARD_NAME, "load_dataset", f"{table}: features differ from the schema"
@@ -518,9 +598,9 @@ class _Validator:
             self.report.add(CROISSANT_NAME, "croissant", f"not readable JSON: {exc}")
             return None
         sets = [r.get("@id") for r in document.get("recordSet", [])]
-        if sets != list(TABLES):
+        if sets != self.tables:
             self.report.add(
-                CROISSANT_NAME, "croissant", f"recordSets {sets} differ from {list(TABLES)}"
+                CROISSANT_NAME, "croissant", f"recordSets {sets} differ from {self.tables}"
             )
         for relative, sha in self._croissant_checksums().items():
             file = self.root / relative
@@ -580,6 +660,24 @@ def _records(table: str, batch: pa.Table, shard: str, report: ValidationReport) 
             where = ".".join(str(p) for p in first["loc"])
             report.add(shard, "records", f"{row.get('id')}: {where}: {first['msg']}")
             yield None
+
+
+def _unreadable_by_models(table: str, schema: pa.Schema) -> str | None:
+    """Why today's model cannot read rows of ``schema`` (a release's table), or None: a
+    column it does not know, or a field it needs that the release lacks and has no default."""
+    spec = TABLES[table]
+    if spec.is_child:
+        return None  # child rows are read through their parent records
+    fields = spec.model.model_fields
+    unknown = [name for name in schema.names if name not in fields]
+    required = [n for n, info in fields.items() if n not in schema.names and info.is_required()]
+    if not unknown and not required:
+        return None
+    return (
+        f"the current {spec.model.__name__} model cannot read this release's {table}: "
+        f"columns it does not know {unknown}, fields without a default the release lacks "
+        f"{required}"
+    )
 
 
 def _schema_difference(actual: pa.Schema, expected: pa.Schema) -> str:

@@ -25,6 +25,7 @@ from caucasus_cables.build import (
     discover,
 )
 from caucasus_cables.catalog import iter_seed_documents, sha256_bytes
+from caucasus_cables.entities.annotate import annotate
 from caucasus_cables.errors import BuildError
 from caucasus_cables.parse.cable import parse_cable
 from caucasus_cables.parse.news import parse_news_article
@@ -61,7 +62,7 @@ def seed_records() -> dict[str, Cable | NewsArticle]:
                 id=entry.id,
                 record_source=source,
             )
-        records[record.id] = record
+        records[record.id] = annotate(record)[0]
     return records
 
 

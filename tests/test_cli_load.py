@@ -66,7 +66,7 @@ CASES = [
     (
         ["publish", "--repo-id", "my-org/caucasus-cables", "--dry-run"],
         0,
-        "dry run: would upload 10 files",
+        "dry run: would upload 13 files",
     ),
     (["publish", "--repo-id", "caucasus-cables", "--dry-run"], 1, "is not 'owner/name'"),
 ]

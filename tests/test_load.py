@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from caucasus_cables import Cable, IntegrityError, LoadError, NewsArticle, build
+from caucasus_cables.entities import entities
 from caucasus_cables.errors import PublishError
 from caucasus_cables.publish import plan_publish
 
@@ -39,6 +40,9 @@ TABLE_NAMES = [
     "cable_paragraphs",
     "cable_recipients",
     "cable_references",
+    "entities",
+    "mentions",
+    "links",
 ]
 SEED_ROWS = {
     "cables": 3,  # seeds/cables/*.txt
@@ -46,6 +50,9 @@ SEED_ROWS = {
     "cable_paragraphs": 18,  # 7 + 4 + 7 paragraphs (see test_child_table_filters)
     "cable_recipients": 10,  # TO/INFO lines: 3 + 3 + 4
     "cable_references": 2,  # REF: MOSCOW 4008 (EXDIS), REF: MOSCOW 2618
+    "entities": len(entities()),  # the packaged gazetteer
+    "mentions": 425,  # 83 + 31 + 101 in the cables, 98 + 112 in the articles
+    "links": 2,  # the SCO summit, 08MOSCOW2629 <-> The Moscow Times, both ways
 }
 
 

@@ -26,7 +26,14 @@ from caucasus_cables.store import (
 from caucasus_cables.store.card import Statistics, features_yaml, render_chart
 from caucasus_cables.store.manifest import content_hash, sha256_file
 from caucasus_cables.store.parquet import ShardWriter, SortedRows, TableLayout
-from caucasus_cables.tables import TABLES, records_table, table_for, table_schema
+from caucasus_cables.tables import (
+    CHILD_TABLES,
+    PARENT_TABLES,
+    TABLES,
+    records_table,
+    table_for,
+    table_schema,
+)
 
 INFO = CardInfo(version="1.0.0", sources=("Hand-built test records.",))
 
@@ -66,8 +73,11 @@ def test_release_layout(release) -> None:
         "cables/train-00000-of-00001.parquet",
         "croissant.json",
         "documents_per_year.png",
+        "entities/train-00000-of-00001.parquet",
         "inputs.jsonl",
+        "links/train-00000-of-00001.parquet",
         "manifest.json",
+        "mentions/train-00000-of-00001.parquet",
         "news_articles/train-00000-of-00001.parquet",
         "quarantine.jsonl",
     ]
@@ -245,7 +255,8 @@ def _card_header(release: Path) -> dict:
 def test_card_header_has_one_config_per_table_with_the_schema_features(release) -> None:
     datasets = pytest.importorskip("datasets")
     header = _card_header(release)
-    assert [c["config_name"] for c in header["configs"]] == list(TABLES)
+    # The entity tables are empty here (no gazetteer or links given): files, not configs.
+    assert [c["config_name"] for c in header["configs"]] == list(PARENT_TABLES) + list(CHILD_TABLES)
     assert header["configs"][0] == {
         "config_name": "cables",
         "data_files": [{"split": "train", "path": "cables/train-*.parquet"}],

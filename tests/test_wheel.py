@@ -176,7 +176,7 @@ def test_installed_wheel_loads_everything_offline(venv, tmp_path):
     assert report["rows"], "nothing loaded"
     for form, (count, expected) in report["rows"].items():
         assert count == expected, form
-    assert len(report["rows"]) == 22  # 5 tables x 4 table forms + records of 2 parent tables
+    assert len(report["rows"]) == 34  # 8 tables x 4 table forms + records of 2 parent tables
     assert report["filtered"][:1] == ["07MOSCOW4307"]
     assert report["cable"] == "RUSSIA/GEORGIA: BAKRADZE VISIT FAILS TO EASE TENSIONS"
     failed, attempted = report["readme"]

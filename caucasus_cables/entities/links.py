@@ -16,6 +16,11 @@ Input is light: any objects with ``id``, ``kind``, ``date``, ``mentions``, ``ref
   on the SCO and 2008-08-28.
 
 Every link is emitted in both directions (cites with cited_by; same_event twice), sorted.
+
+For a collection of any size, :func:`summarize` reduces each document to what the links need
+(its REF entries with the 'reftel' passages that point at them, and the entity-date sightings
+with their sentences) right after it is parsed; :func:`links_among` then joins the summaries,
+so no body is held in memory. ``find_links(docs) == links_among(map(summarize, docs))``.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from caucasus_cables.entities.dates import sentence_spans, stated_dates
@@ -145,16 +150,66 @@ def reftel_passages(body: str, references: Sequence[Reference]) -> dict[int, lis
     return dict(found)
 
 
-def _passage(document: LinkInput, span: tuple[int, int]) -> Passage:
-    return Passage(
-        document_id=document.id, start=span[0], end=span[1], text=document.body[span[0] : span[1]]
+@dataclass(frozen=True)
+class _Sighting:
+    """Entity named in a sentence that states a date."""
+
+    document_id: str
+    entity_id: str
+    date: dt.date
+    sentence: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """What :func:`links_among` needs of one document: small, picklable, no body.
+
+    ``pointers`` maps the index of a REF entry to the spans of the body that point at it
+    ('reftel', 'ref B'); ``sightings`` are the (entity, stated date, sentence) triples;
+    ``texts`` holds the body text of every span used (the passages of the evidence);
+    ``entities`` are the ids of every resolved mention (to tell rare entities from common ones).
+    """
+
+    id: str
+    kind: DocumentKindName
+    references: tuple[Reference, ...] = ()
+    pointers: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    sightings: tuple[_Sighting, ...] = ()
+    texts: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    entities: frozenset[str] = frozenset()
+
+
+def summarize(document: LinkInput) -> LinkSummary:
+    """The :class:`LinkSummary` of one document (pure; cheap next to parsing it)."""
+    pointers = {
+        index: tuple(spans)
+        for index, spans in reftel_passages(document.body, document.references).items()
+    }
+    # Only a sentence naming a possible anchor (not a country or region) can tie two
+    # documents; dropping the others keeps summaries small and changes no link.
+    found = _sightings(document)
+    usable = {s.sentence for s in found if not _generic(s.entity_id)}
+    sightings = tuple(s for s in found if s.sentence in usable)
+    spans = {span for spans in pointers.values() for span in spans}
+    spans |= {sighting.sentence for sighting in sightings}
+    return LinkSummary(
+        id=document.id,
+        kind=document.kind,
+        references=tuple(document.references),
+        pointers=pointers,
+        sightings=sightings,
+        texts={span: document.body[span[0] : span[1]] for span in sorted(spans)},
+        entities=frozenset(m.entity_id for m in document.mentions if m.entity_id is not None),
     )
 
 
-def _citations(documents: dict[str, LinkInput]) -> list[Link]:
+def _passage(document: LinkSummary, span: tuple[int, int]) -> Passage:
+    return Passage(document_id=document.id, start=span[0], end=span[1], text=document.texts[span])
+
+
+def _citations(documents: dict[str, LinkSummary]) -> list[Link]:
     links = []
     for document in documents.values():
-        pointers = reftel_passages(document.body, document.references)
         seen: set[str] = set()
         for index, reference in enumerate(document.references):
             cited = documents.get(reference.id or "")
@@ -163,7 +218,7 @@ def _citations(documents: dict[str, LinkInput]) -> list[Link]:
             seen.add(cited.id)
             evidence = LinkEvidence(
                 reference=reference.raw,
-                passages=[_passage(document, span) for span in pointers.get(index, [])],
+                passages=[_passage(document, span) for span in document.pointers.get(index, ())],
             )
             links.append(
                 Link(
@@ -188,16 +243,6 @@ def _citations(documents: dict[str, LinkInput]) -> list[Link]:
     return links
 
 
-@dataclass(frozen=True)
-class _Sighting:
-    """Entity named in a sentence that states a date."""
-
-    document_id: str
-    entity_id: str
-    date: dt.date
-    sentence: tuple[int, int]
-
-
 def _sightings(document: LinkInput) -> list[_Sighting]:
     if not document.body:
         return []
@@ -206,6 +251,8 @@ def _sightings(document: LinkInput) -> list[_Sighting]:
     found = []
     for first, last in sentences:
         days = {d.date for d in dates if first <= d.start < last}
+        if not days:
+            continue
         named = {
             m.entity_id
             for m in document.mentions
@@ -219,35 +266,38 @@ def _sightings(document: LinkInput) -> list[_Sighting]:
     return found
 
 
-def _anchors(documents: dict[str, LinkInput]) -> set[str]:
+def _generic(entity_id: str) -> bool:
+    """A country, continent or region: never enough alone to make an event."""
+    entity = gazetteer().by_id.get(entity_id)
+    return (
+        entity is not None
+        and entity.kind is EntityKind.PLACE
+        and entity.type in GENERIC_PLACE_TYPES
+    )
+
+
+def _anchors(documents: dict[str, LinkSummary]) -> set[str]:
     """Entities specific enough to anchor an event: not a country or region, and rare."""
     counts: Counter[str] = Counter()
     for document in documents.values():
-        counts.update({m.entity_id for m in document.mentions if m.entity_id is not None})
+        counts.update(document.entities)
     limit = max(2, math.ceil(MAX_ANCHOR_SHARE * len(documents)))
-    by_id = gazetteer().by_id
     return {
         entity_id
         for entity_id, count in counts.items()
-        if count <= limit
-        and not (
-            entity_id in by_id
-            and by_id[entity_id].kind is EntityKind.PLACE
-            and by_id[entity_id].type in GENERIC_PLACE_TYPES
-        )
+        if count <= limit and not _generic(entity_id)
     }
 
 
-def _same_events(documents: dict[str, LinkInput], max_days: int) -> list[Link]:
+def _same_events(documents: dict[str, LinkSummary], max_days: int) -> list[Link]:
     index: dict[tuple[str, dt.date], list[_Sighting]] = defaultdict(list)
-    by_document = {doc_id: _sightings(doc) for doc_id, doc in documents.items()}
     anchors = _anchors(documents)
-    for sightings in by_document.values():
-        for sighting in sightings:
+    for document in documents.values():
+        for sighting in document.sightings:
             index[(sighting.entity_id, sighting.date)].append(sighting)
     pairs: dict[tuple[str, str], set[tuple[_Sighting, _Sighting]]] = defaultdict(set)
-    for doc_id, sightings in by_document.items():
-        for mine in sightings:
+    for doc_id, document in documents.items():
+        for mine in document.sightings:
             for shift in range(-max_days, max_days + 1):
                 key = (mine.entity_id, mine.date + dt.timedelta(days=shift))
                 for theirs in index.get(key, ()):
@@ -284,6 +334,18 @@ def _same_events(documents: dict[str, LinkInput], max_days: int) -> list[Link]:
     return links
 
 
+def links_among(summaries: Iterable[LinkSummary], *, max_days: int = 1) -> list[Link]:
+    """Citation and same-event links among the summarised documents, sorted by (from, to,
+    kind). Raises ValueError when two summaries share an id."""
+    by_id: dict[str, LinkSummary] = {}
+    for summary in summaries:
+        if summary.id in by_id:
+            raise ValueError(f"document id {summary.id!r} appears twice")
+        by_id[summary.id] = summary
+    links = _citations(by_id) + _same_events(by_id, max_days)
+    return sorted(links, key=lambda link: (link.from_id, link.to_id, link.kind.value))
+
+
 def find_links(documents: Iterable[LinkInput], *, max_days: int = 1) -> list[Link]:
     """Citation and same-event links among ``documents``, sorted by (from, to, kind).
 
@@ -291,10 +353,4 @@ def find_links(documents: Iterable[LinkInput], *, max_days: int = 1) -> list[Lin
     differ by a day across time zones and late-night reports). Raises ValueError when two
     documents share an id.
     """
-    by_id: dict[str, LinkInput] = {}
-    for document in documents:
-        if document.id in by_id:
-            raise ValueError(f"document id {document.id!r} appears twice")
-        by_id[document.id] = document
-    links = _citations(by_id) + _same_events(by_id, max_days)
-    return sorted(links, key=lambda link: (link.from_id, link.to_id, link.kind.value))
+    return links_among(map(summarize, documents), max_days=max_days)

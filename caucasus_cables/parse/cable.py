@@ -334,8 +334,9 @@ def _without_signature(paragraphs: list[Paragraph], signed: list[str]) -> list[P
     last = paragraphs[-1]
     for written in (" ".join(signed), "/".join(signed), " and ".join(signed), "\n".join(signed)):
         if last.text.endswith(written) and len(last.text) > len(written):
-            trimmed = last.text[: -len(written)].rstrip()
-            return [*paragraphs[:-1], last.model_copy(update={"text": trimmed})]
+            # A new, validated Paragraph (model_copy would skip validation and costs as much).
+            trimmed = Paragraph(**{**dict(last), "text": last.text[: -len(written)].rstrip()})
+            return [*paragraphs[:-1], trimmed]
     return paragraphs
 
 

@@ -13,6 +13,7 @@ from enum import Enum
 from pydantic import Field
 
 from caucasus_cables.records.common import ParseNote, Record, Source, UTCDateTime
+from caucasus_cables.records.entities import MENTIONS_DESCRIPTION, Mention
 
 CABLE_ID_PATTERN = r"^[0-9]{2}[A-Z][A-Z0-9]*[0-9]+$"
 """Canonical reference id: two-digit year, station (letters, digits), serial without zeros."""
@@ -292,6 +293,11 @@ class Cable(Record):
         default=None, description="Input file the record was parsed from, when it came from one."
     )
     raw_text: str = Field(description="The input text verbatim, so nothing is lost.")
+    mentions: list[Mention] = Field(
+        default_factory=list,
+        description=MENTIONS_DESCRIPTION,
+        json_schema_extra={"added_in": "1.1.0"},
+    )
 
     @property
     def year(self) -> int:

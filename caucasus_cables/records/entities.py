@@ -26,6 +26,14 @@ WIKIDATA_QID_PATTERN = r"^Q[1-9][0-9]*$"
 DocumentKindName = Literal["cable", "news_article"]
 """The two kinds of document (same values as the seed catalog's kinds)."""
 
+MENTIONS_DESCRIPTION = (
+    "Gazetteer places, people and organizations named in `body`, in text order, with offsets "
+    "into `body` (body[start:end] == text). Computed by the build after parsing "
+    "(caucasus_cables.entities.find_mentions over body and paragraphs), not by the parser; "
+    "[] in a record parsed on its own and in releases before 1.1.0. Added in dataset 1.1.0."
+)
+"""Description of the ``mentions`` field of ``Cable`` and ``NewsArticle`` (one wording)."""
+
 
 class EntityKind(str, Enum):
     """Broad kind of an entity; the id prefix says the same ('place:', 'person:', 'org:')."""

@@ -13,6 +13,7 @@ from enum import Enum
 from pydantic import Field
 
 from caucasus_cables.records.common import ProvenanceKind, Record, Source
+from caucasus_cables.records.entities import MENTIONS_DESCRIPTION, Mention
 
 NEWS_ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
@@ -163,3 +164,8 @@ class NewsArticle(Record):
     )
     source: Source | None = Field(default=None, description="Input file, when parsed from one.")
     raw_text: str = Field(description="The input text verbatim, so nothing is lost.")
+    mentions: list[Mention] = Field(
+        default_factory=list,
+        description=MENTIONS_DESCRIPTION,
+        json_schema_extra={"added_in": "1.1.0"},
+    )

@@ -62,7 +62,15 @@ from caucasus_cables.store.parquet import (
     SortedRows,
     parquet_options,
 )
-from caucasus_cables.tables import CHILD_TABLES, PARENT_TABLES, TABLES, child_table, table_schema
+from caucasus_cables.tables import (
+    CHILD_TABLES,
+    DERIVED_TABLES,
+    PARENT_TABLES,
+    TABLES,
+    child_table,
+    mentions_table,
+    table_schema,
+)
 
 __all__ = [
     "CARD_NAME",
@@ -85,8 +93,9 @@ CARD_NAME = "README.md"
 RELEASE_FILES = (CHART_NAME, CARD_NAME, CROISSANT_NAME, INPUTS_NAME, QUARANTINE_NAME, MANIFEST_NAME)
 """The non-Parquet files of a release, in the order they are written (quarantine optional)."""
 
-DEFAULT_BUDGET_BYTES = 256 << 20
-"""Arrow bytes of rows held in memory before sorted runs spill to disk (all tables together)."""
+DEFAULT_BUDGET_BYTES = 128 << 20
+"""Arrow bytes of rows held in memory before sorted runs spill to disk (all tables together).
+Larger budgets make fewer, longer runs but no faster build: spilling costs the same per row."""
 
 TMP_PREFIX = "."
 """Temporary release folders are hidden (``.<version>.building-*``) so listings skip them."""
@@ -131,6 +140,8 @@ class ReleaseWriter:
             for name in PARENT_TABLES
         }
         self._child_rows: Counter = Counter()
+        # Whole derived tables handed over at the end of the build (entities, links).
+        self._given: dict[str, pa.Table] = {}
         self._digests: list[tuple[str, str, str]] = []
         # path -> its inputs.jsonl line: a short string per input, not a model object, so a
         # quarter-million inputs cost tens of megabytes.
@@ -158,6 +169,17 @@ class ReleaseWriter:
             if spec.parent == table:
                 lengths = pc.list_value_length(rows.column(spec.list_field))
                 self._child_rows[name] += pc.sum(lengths).as_py() or 0
+        for name, spec in DERIVED_TABLES.items():
+            if table in spec.sources:
+                lengths = pc.list_value_length(rows.column(spec.list_field))
+                self._child_rows[name] += pc.sum(lengths).as_py() or 0
+
+    def add_table(self, table: str, rows: pa.Table) -> None:
+        """Give a whole derived table (``entities``, ``links``), already sorted; a derived
+        table never given is written empty."""
+        if table not in DERIVED_TABLES or DERIVED_TABLES[table].sources:
+            raise BuildError(f"{table} is not a table that is given whole")
+        self._given[table] = rows
 
     def add_quarantine(self, entry: QuarantineEntry, size: int | None = None) -> None:
         """Record a rejected input (it gets a ledger line too)."""
@@ -236,6 +258,14 @@ class ReleaseWriter:
     def _write_tables(self, stats: Statistics) -> tuple[dict[str, TableEntry], list[FileEntry]]:
         tables: dict[str, TableEntry] = {}
         files: list[FileEntry] = []
+        # Tables flattened from several parents (mentions) span the parents' loop below.
+        flattened = {
+            name: ShardWriter(
+                self.tmp, name, table_schema(name), CHILD_LAYOUT, self._child_rows[name]
+            )
+            for name, spec in DERIVED_TABLES.items()
+            if spec.sources
+        }
         for name, rows in self._rows.items():
             writer = ShardWriter(self.tmp, name, table_schema(name), RECORD_LAYOUT, rows.rows)
             children = {
@@ -250,13 +280,39 @@ class ReleaseWriter:
                 stats.update(name, batch)
                 for child, child_writer in children.items():
                     child_writer.write(child_table(child, batch))
+                for derived, derived_writer in flattened.items():
+                    if name in DERIVED_TABLES[derived].sources:
+                        mentions = mentions_table(batch)
+                        derived_writer.write(mentions)
+                        stats.update(derived, mentions)
             for table, shard_writer in [(name, writer), *children.items()]:
-                paths = shard_writer.close()
-                tables[table] = TableEntry(rows=shard_writer.total_rows, files=paths)
-                for path, count in zip(paths, shard_writer.rows_per_file, strict=True):
-                    entry = self._file_entry(path)
-                    files.append(entry.model_copy(update={"table": table, "rows": count}))
+                self._close_shards(table, shard_writer, tables, files)
+        for table, shard_writer in flattened.items():
+            self._close_shards(table, shard_writer, tables, files)
+        for table in DERIVED_TABLES:
+            if table in flattened:
+                continue
+            given = self._given.get(table, table_schema(table).empty_table())
+            shard_writer = ShardWriter(
+                self.tmp, table, table_schema(table), CHILD_LAYOUT, given.num_rows
+            )
+            shard_writer.write(given)
+            stats.update(table, given)
+            self._close_shards(table, shard_writer, tables, files)
         return {name: tables[name] for name in TABLES}, files
+
+    def _close_shards(
+        self,
+        table: str,
+        shard_writer: ShardWriter,
+        tables: dict[str, TableEntry],
+        files: list[FileEntry],
+    ) -> None:
+        paths = shard_writer.close()
+        tables[table] = TableEntry(rows=shard_writer.total_rows, files=paths)
+        for path, count in zip(paths, shard_writer.rows_per_file, strict=True):
+            entry = self._file_entry(path)
+            files.append(entry.model_copy(update={"table": table, "rows": count}))
 
     def _write_text(self, name: str, text: str) -> None:
         (self.tmp / name).write_text(text, encoding="utf-8", newline="\n")

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel
 
-from caucasus_cables.tables import CHILD_TABLES, INDEX_COLUMN, TABLES, table_schema
+from caucasus_cables.tables import INDEX_COLUMN, PARENT_TABLES, TABLES, table_schema
 
 __all__ = [
     "CHART_NAME",
@@ -67,17 +68,31 @@ class Statistics:
         default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
     )
     rows: Counter = field(default_factory=Counter)
+    names: dict[str, str] = field(default_factory=dict)
+    """Entity id -> canonical name, from the ``entities`` table."""
 
     def update(self, table: str, rows: pa.Table) -> None:
-        """Count one batch of a parent table's rows."""
+        """Count one batch of a parent table's rows (or of ``mentions``, ``entities``,
+        ``links``; a batch of mentions holds every mention of its documents)."""
         self.rows[table] += rows.num_rows
         counts = self.counts[table]
+        if table == "mentions":
+            pairs = zip(_values(rows, "document_id"), _values(rows, "entity_id"), strict=True)
+            resolved = [(doc, entity) for doc, entity in pairs if entity is not None]
+            counts["entity"].update(entity for _, entity in resolved)
+            counts["entity_documents"].update(entity for _, entity in set(resolved))
+            counts["resolution"].update(_values(rows, "resolution"))
+        elif table == "entities":
+            self.names.update(zip(_values(rows, "id"), _values(rows, "canonical"), strict=True))
+        elif table == "links":
+            counts["kind"].update(_values(rows, "kind"))
         if table == "cables":
-            counts["year"].update(_cable_year(i) for i in rows.column("id").to_pylist())
-            counts["classification"].update(_label(v) for v in _values(rows, "classification"))
-            counts["origin"].update(_label(v) for v in _values(rows, "origin"))
-            for tags in rows.column("tags").to_pylist():
-                counts["tag"].update(tags)
+            # Arrow counts the distinct values; Python sees each distinct value once.
+            years = _value_counts(pc.utf8_slice_codeunits(rows.column("id"), 0, 2))
+            counts["year"].update({_cable_year(yy): n for yy, n in years.items()})
+            counts["classification"].update(_labels(_value_counts(rows.column("classification"))))
+            counts["origin"].update(_labels(_value_counts(rows.column("origin"))))
+            counts["tag"].update(_value_counts(pc.list_flatten(rows.column("tags"))))
         elif table == "news_articles":
             counts["year"].update(
                 "(unknown)" if d is None else str(d.year) for d in _values(rows, "published")
@@ -96,6 +111,21 @@ class Statistics:
 
 def _values(rows: pa.Table, column: str) -> list:
     return rows.column(column).to_pylist()
+
+
+def _value_counts(values: pa.Array | pa.ChunkedArray) -> Counter:
+    """Distinct value -> count (None for nulls)."""
+    counted = Counter()
+    for item in pc.value_counts(values).to_pylist():
+        counted[item["values"]] += item["counts"]
+    return counted
+
+
+def _labels(counts: Counter) -> Counter:
+    labelled = Counter()
+    for value, n in counts.items():
+        labelled[_label(value)] += n
+    return labelled
 
 
 def _label(value: object) -> str:
@@ -168,7 +198,7 @@ def card_header(
     Only tables with rows are configs (``config_tables``): ``datasets`` cannot load an empty
     split, so an empty table keeps its (empty) Parquet file but is not offered as a config.
     """
-    documents = sum(rows.get(name, 0) for name in TABLES if name not in CHILD_TABLES)
+    documents = sum(rows.get(name, 0) for name in PARENT_TABLES)
     configs = config_tables(rows)
     return {
         "pretty_name": info.pretty_name,
@@ -311,8 +341,27 @@ def _count_table(title: str, counter: Counter, *, by_count: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+TOP_ENTITIES = 20
+"""Entities listed in the card's 'most mentioned' table."""
+
+
+def _entities_section(stats: Statistics) -> str:
+    mentions = stats.counts.get("mentions", {})
+    documents = mentions.get("entity_documents", Counter())
+    if not documents:
+        return "No entity mentions.\n"
+    top = sorted(documents.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_ENTITIES]
+    lines = ["| Entity | Id | Documents | Mentions |", "|---|---|---:|---:|"]
+    lines += [
+        f"| {_cell(stats.names.get(entity, entity))} | `{entity}` | {n:,} | "
+        f"{mentions['entity'][entity]:,} |"
+        for entity, n in top
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _statistics_section(stats: Statistics) -> str:
-    parents = [name for name in TABLES if name not in CHILD_TABLES]
+    parents = list(PARENT_TABLES)
     years = stats.per_year()
     lines = ["| Year | " + " | ".join(parents) + " |", "|---|" + "---:|" * len(parents)]
     lines += [
@@ -337,6 +386,12 @@ def _statistics_section(stats: Statistics) -> str:
         _count_table("Outlet", news.get("outlet", Counter())),
         "### News articles by language\n",
         _count_table("Language", news.get("language", Counter())),
+        f"### Most mentioned entities (top {TOP_ENTITIES}, by documents)\n",
+        _entities_section(stats),
+        "### Mentions by resolution\n",
+        _count_table("Resolution", stats.counts.get("mentions", {}).get("resolution", Counter())),
+        "### Links by kind\n",
+        _count_table("Kind", stats.counts.get("links", {}).get("kind", Counter())),
     ]
     return "\n".join(parts)
 
@@ -407,7 +462,9 @@ are computed from the rows at build time.
 Each config is a folder of Parquet shards (`<config>/train-NNNNN-of-MMMMM.parquet`, rows sorted
 by id). Nested fields (recipients, references, paragraphs, quotes, interview turns) are lists
 of structs; the `cable_*` configs repeat three of them as flat tables keyed by `cable_id` and
-`index`, for tools that prefer flat data.
+`index`, for tools that prefer flat data. `entities` is the packaged gazetteer, `mentions`
+flattens every record's `mentions` (keyed by `document_id` and `start`, offsets into `body`),
+and `links` joins documents that cite each other or report the same event, with the evidence.
 
 ```python
 from datasets import load_dataset
@@ -431,7 +488,10 @@ pydantic record. Records are
 checked again as tables with pandera (unique ids; enum values; the id's year equals the year of
 the date-time group; cables dated 1960-2011; no paragraph marked above the cable's
 classification; tags match the tag pattern; child rows unique and attached to an existing
-cable; news dates within their stated precision; language codes). An input that cannot be
+cable; news dates within their stated precision; language codes; every mention's offsets
+inside its body with `body[start:end] == text`, every entity id known, every link's ends
+existing documents). Mentions are found after parsing, with the packaged gazetteer; links are
+computed once over the whole collection. An input that cannot be
 read, decoded, parsed or checked, or whose id was already taken, is not dropped silently: it
 is listed in `quarantine.jsonl` with the stage and the reason.
 
@@ -507,7 +567,7 @@ def render_chart(stats: Statistics) -> bytes:
     from matplotlib.figure import Figure
 
     years = {year: per for year, per in stats.per_year().items() if year.isdigit()}
-    parents = [name for name in TABLES if name not in CHILD_TABLES]
+    parents = list(PARENT_TABLES)
     style = {
         "font.family": "DejaVu Sans",
         "font.size": 9,

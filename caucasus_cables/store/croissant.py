@@ -136,7 +136,12 @@ def _record_set(name: str, descriptions: Mapping[str, str]) -> dict:
             if field["@id"] == f"{name}/{spec.key}":
                 field["references"] = {"field": {"@id": f"{spec.parent}/id"}}
     else:
-        node["key"] = {"@id": f"{name}/id"}
+        keys = [{"@id": f"{name}/{column}"} for column in spec.keys]
+        node["key"] = keys[0] if len(keys) == 1 else keys
+    if name == "mentions":
+        for field in fields:
+            if field["@id"] == "mentions/entity_id":
+                field["references"] = {"field": {"@id": "entities/id"}}
     return node
 
 
