@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.compute
 from pandera.errors import SchemaErrors
 from pandera.typing.pandas import Series
 
@@ -474,27 +475,72 @@ def _entity_problems(mention: Mapping, known: set[str] | None) -> list[str]:
 
 
 def mention_failures(
-    table: str, parents: pyarrow.Table, entity_ids: set[str] | None = None
+    table: str, parents: pyarrow.Table | pyarrow.RecordBatch, entity_ids: set[str] | None = None
 ) -> list[Failure]:
     """Nested mentions of ``cables`` or ``news_articles`` rows (columns ``id``, ``body``,
     ``mentions``): offsets inside the body, ``body[start:end] == text``, ``document_id`` the
     row's id, and (with ``entity_ids``) every entity id and candidate known."""
+    mentions = _single_array(parents.column("mentions"))
+    flat = pyarrow.compute.list_flatten(mentions)
+    owners = pyarrow.compute.list_parent_indices(mentions).to_pylist()
+    ids = parents.column("id").to_pylist()
+    bodies = parents.column("body").to_pylist()
+    # Find the few suspect mentions with whole-column work, then spell out their problems one
+    # by one as before: reading every mention into a dict was most of this check's time.
+    suspects = set(_unknown_entity_rows(flat, entity_ids))
+    columns = [pyarrow.compute.struct_field(flat, name).to_pylist() for name in _MENTION_SPAN]
+    rows = zip(owners, *columns, strict=True)
+    for index, (owner, document_id, start, end, text) in enumerate(rows):
+        body = bodies[owner]
+        if (
+            document_id != ids[owner]
+            or not 0 <= start < end <= len(body or "")
+            or body[start:end] != text
+        ):
+            suspects.add(index)
     failures: list[Failure] = []
-    columns = [parents.column(c).to_pylist() for c in ("id", "body", "mentions")]
-    for record_id, body, mentions in zip(*columns, strict=True):
-        for mention in mentions or ():
-            start, end, text = mention["start"], mention["end"], mention["text"]
-            problems = _entity_problems(mention, entity_ids)
-            if mention["document_id"] != record_id:
-                problems.append(f"document_id {mention['document_id']} is not the record's id")
-            if not 0 <= start < end <= len(body or ""):
-                problems.append(f"offsets {start}..{end} outside the body ({len(body or '')})")
-            elif body[start:end] != text:
-                problems.append(f"body[{start}:{end}] is {body[start:end]!r}, not {text!r}")
-            failures += [
-                Failure(table, problem, "mentions", record_id, text) for problem in problems
-            ]
+    for index in sorted(suspects):
+        record_id, body, mention = ids[owners[index]], bodies[owners[index]], flat[index].as_py()
+        start, end, text = mention["start"], mention["end"], mention["text"]
+        problems = _entity_problems(mention, entity_ids)
+        if mention["document_id"] != record_id:
+            problems.append(f"document_id {mention['document_id']} is not the record's id")
+        if not 0 <= start < end <= len(body or ""):
+            problems.append(f"offsets {start}..{end} outside the body ({len(body or '')})")
+        elif body[start:end] != text:
+            problems.append(f"body[{start}:{end}] is {body[start:end]!r}, not {text!r}")
+        failures += [Failure(table, problem, "mentions", record_id, text) for problem in problems]
     return failures
+
+
+_MENTION_SPAN = ("document_id", "start", "end", "text")
+
+
+def _single_array(column: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.Array:
+    """One contiguous array, so that parent indices count rows of the whole column."""
+    if isinstance(column, pyarrow.ChunkedArray):
+        return column.combine_chunks()
+    return column
+
+
+def _unknown_entity_rows(flat: pyarrow.StructArray, known: set[str] | None) -> list[int]:
+    """Indices of the mentions whose ``entity_id`` or one of whose ``candidates`` is not in
+    ``known`` (none when ``known`` is None)."""
+    if known is None or len(flat) == 0:
+        return []
+    compute = pyarrow.compute
+    value_set = pyarrow.array(sorted(known), type=pyarrow.string())
+    entity_id = compute.struct_field(flat, "entity_id")
+    unknown = compute.and_(
+        compute.is_valid(entity_id),
+        compute.invert(compute.is_in(entity_id, value_set=value_set)),
+    )
+    candidates = compute.struct_field(flat, "candidates")
+    # A null candidate is unknown too, as ``_entity_problems`` has it.
+    strange = compute.invert(compute.is_in(compute.list_flatten(candidates), value_set=value_set))
+    parents = compute.list_parent_indices(candidates)
+    holders = compute.take(parents, compute.indices_nonzero(strange))
+    return compute.indices_nonzero(unknown).to_pylist() + holders.to_pylist()
 
 
 def _unknown_entities(mentions: pyarrow.Table, known: set[str]) -> list[Failure]:

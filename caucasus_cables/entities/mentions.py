@@ -26,12 +26,13 @@ their uses name things outside the gazetteer (other ministries, Regional Securit
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from caucasus_cables.entities.gazetteer import Gazetteer, Sense, gazetteer, normalise_form
+from caucasus_cables.entities.gazetteer import Sense, gazetteer, normalise_form
 from caucasus_cables.records.entities import DocumentKindName, Mention, Resolution
 
 # Resolving one ambiguous form can satisfy another's cue (Kolesnikov's cue is Nazarov, himself
@@ -43,7 +44,8 @@ _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
 
 
 def _trie_pattern(forms: Iterable[str]) -> str:
-    """A regex matching exactly the given forms, longest first at each position.
+    """A regex matching exactly the given forms, longest first at each position, each starting
+    at a word boundary.
 
     Built as a trie: shared prefixes are written once, so 'Tskhinval', 'Tskhinvali' and
     'Tskhinval(i)' become 'Tskhinval(?:\\(i\\)|i)?'. A space matches any whitespace run.
@@ -54,7 +56,16 @@ def _trie_pattern(forms: Iterable[str]) -> str:
         for char in form:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _node_pattern(trie)
+    # The word-boundary test sits after each name's first letter, not in front of the whole
+    # pattern: a pattern that opens with a choice of literal characters lets the engine skip
+    # in C to the next position holding one of them (about 2.5 times faster on the corpus);
+    # '(?<!\\w[\\s\\S])' there is the same test as '(?<!\\w)' before the letter.
+    branches = [
+        re.escape(char) + r"(?<!\w[\s\S])" + _node_pattern(child)
+        for char, child in sorted(trie.items())
+        if char
+    ]
+    return "|".join(branches)
 
 
 def _node_pattern(node: dict[str, dict]) -> str:
@@ -74,13 +85,20 @@ def _node_pattern(node: dict[str, dict]) -> str:
 @functools.cache
 def _matcher() -> re.Pattern[str]:
     pattern = _trie_pattern(gazetteer().forms)
-    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+    return re.compile(rf"(?:{pattern})(?!\w)")
 
 
 @functools.cache
 def _phrase(phrase: str) -> re.Pattern[str]:
-    words = (re.escape(word) for word in phrase.split())
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+    first, *rest = phrase.split()
+    # The word-boundary test follows the first word (a fixed-width look back over it) so the
+    # pattern opens with that word as a literal, which the engine finds by a fast string scan.
+    return re.compile(
+        re.escape(first)
+        + rf"(?<!\w[\s\S]{{{len(first)}}})"
+        + "".join(r"\s+" + re.escape(word) for word in rest)
+        + r"(?!\w)"
+    )
 
 
 @dataclass
@@ -149,38 +167,67 @@ def _blocks(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _locate(spans: Sequence[tuple[int, int]], start: int) -> int | None:
-    for index, (first, last) in enumerate(spans):
-        if first <= start < last:
+class _Spans:
+    """Finds the span holding an offset, for spans in text order that do not overlap (each
+    starts at or after the end of the one before, as ``paragraph_spans`` makes them)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [first for first, _ in spans]
+
+    def locate(self, offset: int) -> int | None:
+        """Index of the span holding ``offset``, None when none does.
+
+        Only the last span starting at or before ``offset`` can hold it: every later span
+        starts after ``offset``, every earlier one ends at or before that span's start.
+        """
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and offset < self.spans[index][1]:
             return index
-    return None
+        return None
 
 
-def _block_of(body: str, start: int) -> tuple[int, int]:
-    for first, last in _blocks(body):
-        if first <= start < last:
-            return (first, last)
-    return (0, len(body))
+@functools.cache
+def _reading(text: str) -> tuple[str | None, tuple[Sense, ...]]:
+    """What a matched text means before any context: (entity id, ()) for a form that names one
+    entity on sight, else (None, the senses to decide among).
+
+    Cached by the text as written: the same few hundred forms recur across documents.
+    """
+    gaz = gazetteer()
+    form = normalise_form(text)
+    ids = gaz.forms[form]
+    senses = gaz.senses.get(form.casefold(), ())
+    if len(ids) == 1 and not senses:
+        return ids[0], ()
+    # A form two entities share, with no senses row, resolves by earlier mention only.
+    listed = {sense.entity_id for sense in senses}
+    extra = tuple(Sense(form, eid, "document") for eid in ids if eid not in listed)
+    return None, senses + extra
 
 
-def _candidates(body: str, gaz: Gazetteer, spans: list[tuple[int, int]]) -> list[_Candidate]:
+def _candidates(body: str, spans: list[tuple[int, int]]) -> list[_Candidate]:
     found = []
+    paragraphs = _Spans(spans)
+    blocks: _Spans | None = None  # the body's blocks, made when a match is in no paragraph
     for match in _matcher().finditer(body):
         text = match.group()
-        form = normalise_form(text)
-        ids = gaz.forms[form]
-        senses = gaz.senses.get(form.casefold(), ())
-        paragraph = _locate(spans, match.start())
-        block = spans[paragraph] if paragraph is not None else _block_of(body, match.start())
-        candidate = _Candidate(match.start(), match.end(), text, paragraph, block)
-        if len(ids) == 1 and not senses:
-            candidate.entity_id = ids[0]
+        start, end = match.span()
+        paragraph = paragraphs.locate(start)
+        if paragraph is not None:
+            block = spans[paragraph]
+        else:
+            if blocks is None:
+                blocks = _Spans(_blocks(body))
+            index = blocks.locate(start)
+            block = blocks.spans[index] if index is not None else (0, len(body))
+        candidate = _Candidate(start, end, text, paragraph, block)
+        entity_id, senses = _reading(text)
+        if entity_id is not None:
+            candidate.entity_id = entity_id
             candidate.resolution = Resolution.NAME
         else:
-            # A form two entities share, with no senses row, resolves by earlier mention only.
-            listed = {sense.entity_id for sense in senses}
-            extra = tuple(Sense(form, eid, "document") for eid in ids if eid not in listed)
-            candidate.senses = senses + extra
+            candidate.senses = senses
         found.append(candidate)
     return found
 
@@ -272,9 +319,8 @@ def find_mentions(
     >>> m.entity_id, m.candidates, m.resolution.value
     (None, ['person:yuri-popov'], 'unresolved')
     """
-    gaz = gazetteer()
     spans = paragraph_spans(body, paragraphs)
-    found = _candidates(body, gaz, spans)
+    found = _candidates(body, spans)
     context = _Context(body, found)
     pending = [candidate for candidate in found if candidate.senses]
     for round_ in range(_MAX_ROUNDS):
