@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple, Protocol
 
 from caucasus_cables.entities.dates import sentence_spans, stated_dates
 from caucasus_cables.entities.gazetteer import gazetteer
@@ -207,15 +208,23 @@ def _passage(document: LinkSummary, span: tuple[int, int]) -> Passage:
     return Passage(document_id=document.id, start=span[0], end=span[1], text=document.texts[span])
 
 
-def _citations(documents: dict[str, LinkSummary]) -> list[Link]:
+class _Ref(NamedTuple):
+    """What a link needs of a REF entry (a pydantic ``Reference`` costs ten times more)."""
+
+    raw: str
+    id: str | None
+
+
+def _citations(documents: dict[str, LinkSummary], kinds: Mapping[str, str]) -> list[Link]:
     links = []
     for document in documents.values():
         seen: set[str] = set()
         for index, reference in enumerate(document.references):
-            cited = documents.get(reference.id or "")
-            if cited is None or cited.id == document.id or cited.id in seen:
+            cited_id = reference.id or ""
+            cited_kind = kinds.get(cited_id)
+            if cited_kind is None or cited_id == document.id or cited_id in seen:
                 continue
-            seen.add(cited.id)
+            seen.add(cited_id)
             evidence = LinkEvidence(
                 reference=reference.raw,
                 passages=[_passage(document, span) for span in document.pointers.get(index, ())],
@@ -223,18 +232,18 @@ def _citations(documents: dict[str, LinkSummary]) -> list[Link]:
             links.append(
                 Link(
                     from_id=document.id,
-                    to_id=cited.id,
+                    to_id=cited_id,
                     from_kind=document.kind,
-                    to_kind=cited.kind,
+                    to_kind=cited_kind,
                     kind=LinkKind.CITES,
                     evidence=evidence,
                 )
             )
             links.append(
                 Link(
-                    from_id=cited.id,
+                    from_id=cited_id,
                     to_id=document.id,
-                    from_kind=cited.kind,
+                    from_kind=cited_kind,
                     to_kind=document.kind,
                     kind=LinkKind.CITED_BY,
                     evidence=evidence,
@@ -276,12 +285,10 @@ def _generic(entity_id: str) -> bool:
     )
 
 
-def _anchors(documents: dict[str, LinkSummary]) -> set[str]:
-    """Entities specific enough to anchor an event: not a country or region, and rare."""
-    counts: Counter[str] = Counter()
-    for document in documents.values():
-        counts.update(document.entities)
-    limit = max(2, math.ceil(MAX_ANCHOR_SHARE * len(documents)))
+def _anchors(counts: Counter[str], documents: int) -> set[str]:
+    """Entities specific enough to anchor an event: not a country or region, and rare
+    (``counts``: in how many of the ``documents`` each entity is named)."""
+    limit = max(2, math.ceil(MAX_ANCHOR_SHARE * documents))
     return {
         entity_id
         for entity_id, count in counts.items()
@@ -289,9 +296,8 @@ def _anchors(documents: dict[str, LinkSummary]) -> set[str]:
     }
 
 
-def _same_events(documents: dict[str, LinkSummary], max_days: int) -> list[Link]:
+def _same_events(documents: dict[str, LinkSummary], anchors: set[str], max_days: int) -> list[Link]:
     index: dict[tuple[str, dt.date], list[_Sighting]] = defaultdict(list)
-    anchors = _anchors(documents)
     for document in documents.values():
         for sighting in document.sightings:
             index[(sighting.entity_id, sighting.date)].append(sighting)
@@ -336,13 +342,29 @@ def _same_events(documents: dict[str, LinkSummary], max_days: int) -> list[Link]
 
 def links_among(summaries: Iterable[LinkSummary], *, max_days: int = 1) -> list[Link]:
     """Citation and same-event links among the summarised documents, sorted by (from, to,
-    kind). Raises ValueError when two summaries share an id."""
-    by_id: dict[str, LinkSummary] = {}
+    kind). Raises ValueError when two summaries share an id.
+
+    Only what the links need is kept while reading ``summaries`` (a stream is fine): every
+    id with its kind, how many documents name each entity, and the summaries that can make a
+    link (with REF entries or sightings), without their entity sets.
+    """
+    kinds: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    linking: dict[str, LinkSummary] = {}
     for summary in summaries:
-        if summary.id in by_id:
+        if summary.id in kinds:
             raise ValueError(f"document id {summary.id!r} appears twice")
-        by_id[summary.id] = summary
-    links = _citations(by_id) + _same_events(by_id, max_days)
+        kinds[summary.id] = sys.intern(summary.kind)
+        counts.update(summary.entities)
+        if summary.references or summary.sightings:
+            linking[summary.id] = replace(
+                summary,
+                kind=kinds[summary.id],
+                references=tuple(_Ref(ref.raw, ref.id) for ref in summary.references),
+                entities=frozenset(),
+            )
+    anchors = _anchors(counts, len(kinds))
+    links = _citations(linking, kinds) + _same_events(linking, anchors, max_days)
     return sorted(links, key=lambda link: (link.from_id, link.to_id, link.kind.value))
 
 

@@ -62,6 +62,7 @@ from caucasus_cables.store.parquet import (
     SortedRows,
     parquet_options,
 )
+from caucasus_cables.store.spill import SpilledItems
 from caucasus_cables.tables import (
     CHILD_TABLES,
     DERIVED_TABLES,
@@ -96,6 +97,9 @@ RELEASE_FILES = (CHART_NAME, CARD_NAME, CROISSANT_NAME, INPUTS_NAME, QUARANTINE_
 DEFAULT_BUDGET_BYTES = 128 << 20
 """Arrow bytes of rows held in memory before sorted runs spill to disk (all tables together).
 Larger budgets make fewer, longer runs but no faster build: spilling costs the same per row."""
+
+SPILL_ITEMS = 20_000
+"""Ledger lines and record digests held in memory (each) before a sorted run spills: ~5 MB."""
 
 TMP_PREFIX = "."
 """Temporary release folders are hidden (``.<version>.building-*``) so listings skip them."""
@@ -142,10 +146,13 @@ class ReleaseWriter:
         self._child_rows: Counter = Counter()
         # Whole derived tables handed over at the end of the build (entities, links).
         self._given: dict[str, pa.Table] = {}
-        self._digests: list[tuple[str, str, str]] = []
-        # path -> its inputs.jsonl line: a short string per input, not a model object, so a
-        # quarter-million inputs cost tens of megabytes.
-        self._ledger: dict[str, str] = {}
+        # (table, id, record digest) per record and (path, inputs.jsonl line) per input: both
+        # spill sorted runs beside the rows', so the main process does not grow with the inputs.
+        self._digests = SpilledItems(self.tmp / ".spill" / ".digests", buffer_items=SPILL_ITEMS)
+        self._ledger = SpilledItems(self.tmp / ".spill" / ".ledger", buffer_items=SPILL_ITEMS)
+        # Paths of the ledger lines not yet spilled: a path counted twice is refused at once
+        # when both are in memory, else when the runs are merged (before anything is written).
+        self._recent_paths: set[str] = set()
         self._quarantine: list[QuarantineEntry] = []
         self._manifest: Manifest | None = None
 
@@ -164,7 +171,7 @@ class ReleaseWriter:
         self._rows[table].add(rows)
         for record_id, entry, digest in zip(ids, inputs, digests, strict=True):
             self._note_input(entry.model_copy(update={"table": table, "id": record_id}))
-            self._digests.append((table, record_id, digest))
+            self._digests.add((table, record_id, digest))
         for name, spec in CHILD_TABLES.items():
             if spec.parent == table:
                 lengths = pc.list_value_length(rows.column(spec.list_field))
@@ -189,9 +196,13 @@ class ReleaseWriter:
         )
 
     def _note_input(self, entry: InputEntry) -> None:
-        if entry.path in self._ledger:
+        if entry.path in self._recent_paths:
             raise BuildError(f"input counted twice: {entry.path}")
-        self._ledger[entry.path] = jsonl([entry])
+        self._ledger.add((entry.path, jsonl([entry])))
+        if self._ledger.buffered():
+            self._recent_paths.add(entry.path)
+        else:  # the buffer was just spilled
+            self._recent_paths.clear()
 
     @property
     def quarantined(self) -> list[QuarantineEntry]:
@@ -201,7 +212,7 @@ class ReleaseWriter:
     def counts(self) -> dict[str, int]:
         records = sum(rows.rows for rows in self._rows.values())
         return {
-            "inputs": len(self._ledger),
+            "inputs": self._ledger.count,
             "records": records,
             "quarantined": len(self._quarantine),
         }
@@ -222,8 +233,9 @@ class ReleaseWriter:
             )
         stats = Statistics()
         tables, files = self._write_tables(stats)
+        digest = content_hash(self._digests.sorted_items(), presorted=True)
+        self._write_ledger()
         shutil.rmtree(self.tmp / ".spill", ignore_errors=True)
-        digest = content_hash(self._digests)
         rows = {name: entry.rows for name, entry in tables.items()}
         download: Counter = Counter()
         memory: Counter = Counter()
@@ -234,10 +246,9 @@ class ReleaseWriter:
         self._write_text(
             CARD_NAME, render_card(info, stats, rows, download, memory, counts, digest)
         )
-        self._write_text(CROISSANT_NAME, dumps(self._croissant(info, files, tables)))
+        self._write_text(CROISSANT_NAME, dumps(self._croissant(info, files, tables, digest)))
         if self._quarantine:
             self._write_text(QUARANTINE_NAME, jsonl(self.quarantined))
-        self._write_text(INPUTS_NAME, "".join(self._ledger[p] for p in sorted(self._ledger)))
         files += [self._file_entry(name) for name in RELEASE_FILES if name != MANIFEST_NAME]
         files = sorted((f for f in files if f is not None), key=lambda f: f.path)
         manifest = Manifest(
@@ -314,6 +325,16 @@ class ReleaseWriter:
             entry = self._file_entry(path)
             files.append(entry.model_copy(update={"table": table, "rows": count}))
 
+    def _write_ledger(self) -> None:
+        # One line per input, sorted by path, streamed from the spilled runs.
+        previous = None
+        with (self.tmp / INPUTS_NAME).open("w", encoding="utf-8", newline="\n") as handle:
+            for path, line in self._ledger.sorted_items():
+                if path == previous:
+                    raise BuildError(f"input counted twice: {path}")
+                previous = path
+                handle.write(line)
+
     def _write_text(self, name: str, text: str) -> None:
         (self.tmp / name).write_text(text, encoding="utf-8", newline="\n")
 
@@ -324,7 +345,11 @@ class ReleaseWriter:
         return FileEntry(path=relative, sha256=sha256_file(path), bytes=path.stat().st_size)
 
     def _croissant(
-        self, info: CardInfo, files: list[FileEntry], tables: dict[str, TableEntry]
+        self,
+        info: CardInfo,
+        files: list[FileEntry],
+        tables: dict[str, TableEntry],
+        digest: str,
     ) -> dict:
         descriptions = {name: _descriptions(name) for name in TABLES}
         return croissant(
@@ -337,7 +362,7 @@ class ReleaseWriter:
             ),
             cite_as=(
                 f"{info.pretty_name} (caucasus-cables), dataset version {self.version}, "
-                f"content hash {content_hash(self._digests)}"
+                f"content hash {digest}"
             ),
             files=files,
             tables=tables,

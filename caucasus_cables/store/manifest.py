@@ -167,14 +167,15 @@ def _pydantic_json(value: object) -> object:
     return json.loads(to_json(value))
 
 
-def content_hash(digests: Iterable[tuple[str, str, str]]) -> str:
-    """Content hash over ``(table, id, record digest)`` triples, in any order (sorted here).
+def content_hash(digests: Iterable[tuple[str, str, str]], *, presorted: bool = False) -> str:
+    """Content hash over ``(table, id, record digest)`` triples, in any order (sorted here),
+    or already sorted (``presorted``: streamed, never held whole).
 
     >>> content_hash([]) == hashlib.sha256(b"").hexdigest()
     True
     """
     hasher = hashlib.sha256()
-    for table, record_id, digest in sorted(digests):
+    for table, record_id, digest in digests if presorted else sorted(digests):
         hasher.update(f"{table}\t{record_id}\t{digest}\n".encode())
     return hasher.hexdigest()
 
