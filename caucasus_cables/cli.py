@@ -20,6 +20,12 @@ app = typer.Typer(
 )
 
 
+VersionOption = Annotated[
+    str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
+]
+"""The ``--version`` option every command that reads a shipped release takes."""
+
+
 @app.callback()
 def _root() -> None:
     """Build, validate and explore the caucasus-cables dataset."""
@@ -203,9 +209,7 @@ def info(
     name: Annotated[
         str | None, typer.Argument(help="A dataset (table), e.g. cables; all when left out.")
     ] = None,
-    version: Annotated[
-        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
-    ] = None,
+    version: VersionOption = None,
 ) -> None:
     """Show a shipped release: versions, row counts, sha256, licence, citation."""
     from caucasus_cables.load import info as _info
@@ -221,9 +225,7 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="A cable id (07MOSCOW4307) or a news article id.")
     ],
-    version: Annotated[
-        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
-    ] = None,
+    version: VersionOption = None,
     raw: Annotated[bool, typer.Option("--raw", help="Print the text as it came in.")] = False,
 ) -> None:
     """Show one record, readably (or its raw text)."""
@@ -247,9 +249,7 @@ def mentions(
     name: Annotated[
         str, typer.Argument(metavar="NAME", help="An entity name, variant or id, e.g. Kokoity.")
     ],
-    version: Annotated[
-        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
-    ] = None,
+    version: VersionOption = None,
 ) -> None:
     """List the passages that mention an entity, in date order."""
     from caucasus_cables.load import mentions_of
@@ -299,9 +299,7 @@ def export(
     columns: Annotated[
         str | None, typer.Option("--columns", "-c", help="Columns to keep, comma separated.")
     ] = None,
-    version: Annotated[
-        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
-    ] = None,
+    version: VersionOption = None,
 ) -> None:
     """Write a dataset, filtered, to a JSON Lines, CSV or Parquet file."""
     from caucasus_cables.load import EXPORT_FORMATS
@@ -325,9 +323,7 @@ def publish(
     repo_id: Annotated[
         str, typer.Option("--repo-id", help="Hub dataset repository, e.g. my-org/caucasus-cables.")
     ],
-    version: Annotated[
-        str | None, typer.Option("--version", help="Dataset version (default: newest shipped).")
-    ] = None,
+    version: VersionOption = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Check the release and print the plan; upload nothing."),
