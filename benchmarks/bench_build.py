@@ -62,12 +62,16 @@ print(json.dumps(out))
 
 
 class TreeMemory:
-    """Peak summed RSS of a process and all its descendants, sampled in a thread."""
+    """Peak memory of a process and all its descendants, sampled in a thread: summed RSS, and
+    summed PSS (proportional set size: a page shared by n processes counts 1/n in each, so
+    the libraries every worker maps count once; what the tree really takes from the machine).
+    """
 
     def __init__(self, pid: int, interval: float = 1.0) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_bytes = 0
+        self.peak_pss_bytes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -78,11 +82,13 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, _tree_rss(self.pid))
+            pids = _tree(self.pid)
+            self.peak_bytes = max(self.peak_bytes, sum(map(_rss, pids)))
+            self.peak_pss_bytes = max(self.peak_pss_bytes, sum(map(_pss, pids)))
             self._stop.wait(self.interval)
 
 
-def _tree_rss(root: int) -> int:
+def _tree(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -93,12 +99,23 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += _rss(pid)
+        found.append(pid)
         stack += children.get(pid, [])
-    return total
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _rss(pid: int) -> int:
@@ -148,6 +165,7 @@ def run_build(input_dir: Path, out: Path, workers: int) -> dict:
         "load_before": load,
         "load_after": os.getloadavg()[0],
         "peak_rss_mib": memory.peak_bytes / 2**20,
+        "peak_pss_mib": memory.peak_pss_bytes / 2**20,
         "release": release,
         **manifest["inputs"],
     }
@@ -305,8 +323,9 @@ def report(args, info, corpus_seconds, stages, runs, loads) -> str:
     lines += ["## End to end", ""]
     lines += [
         "| workers | wall s | inputs | records | quarantined | cables/s | per worker "
-        "| CPU s (tree) | cables per CPU-s | peak RSS (tree) | load avg before/after |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| CPU s (tree) | cables per CPU-s | peak RSS (tree) | peak PSS (tree) "
+        "| load avg before/after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         rate = run["inputs"] / run["seconds"]
@@ -314,7 +333,8 @@ def report(args, info, corpus_seconds, stages, runs, loads) -> str:
             f"| {run['workers']} | {run['seconds']:.1f} | {run['inputs']:,} | {run['records']:,} "
             f"| {run['quarantined']:,} | {rate:,.0f} | {rate / run['workers']:,.0f} "
             f"| {run['cpu_seconds']:,.0f} | {run['inputs'] / run['cpu_seconds']:,.0f} "
-            f"| {run['peak_rss_mib']:,.0f} MiB | {run['load_before']:.1f} / "
+            f"| {run['peak_rss_mib']:,.0f} MiB | {run['peak_pss_mib']:,.0f} MiB "
+            f"| {run['load_before']:.1f} / "
             f"{run['load_after']:.1f} |"
         )
     lines += [

@@ -42,8 +42,10 @@ import pyarrow as pa
 
 from caucasus_cables._version import DATASET_VERSION
 from caucasus_cables.catalog import DocumentKind, iter_seed_documents, sha256_bytes
-from caucasus_cables.checks import table_failures
-from caucasus_cables.entities.annotate import annotate, entity_tables
+from caucasus_cables.checks import check_tables, table_failures
+from caucasus_cables.entities.annotate import annotate
+from caucasus_cables.entities.gazetteer import entities
+from caucasus_cables.entities.link_store import LinkCollector, LinkEntry, link_entry
 from caucasus_cables.errors import BuildError, ParseError
 from caucasus_cables.parse.cable import parse_cable
 from caucasus_cables.parse.news import parse_news_article
@@ -63,6 +65,8 @@ from caucasus_cables.tables import (
     PARENT_TABLES,
     child_table,
     dumps_table,
+    entities_table,
+    links_table,
     record_dump,
     table_for,
 )
@@ -151,7 +155,7 @@ class BatchResult:
     inputs: dict[str, list[InputEntry]] = field(default_factory=dict)
     digests: dict[str, list[str]] = field(default_factory=dict)
     quarantine: list[tuple[QuarantineEntry, int | None]] = field(default_factory=list)
-    summaries: dict[str, list[Any]] = field(default_factory=dict)
+    links: dict[str, list[LinkEntry]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -330,32 +334,44 @@ def iter_documents(input_dir: Path) -> Iterator[Document]:
     yield from _walk(root, root)
 
 
-def _walk(root: Path, here: Path) -> Iterator[Document]:
+def _walk(root: Path, here: Path, prefix: str = "") -> Iterator[Document]:
     # Sorting a folder's entries by name, a subfolder as "name/", then descending into each
     # subfolder in turn gives exactly the order of all relative paths sorted as strings: a
     # subfolder's paths all start with "name/" and no file name contains "/".
+    # Paths are plain strings and file types come from the listing (no stat per file): on a
+    # collection of 250,000 files, pathlib and two stats a file cost the main process ~100 s.
     try:
         with os.scandir(here) as listing:
-            entries = [(e.name, _is_dir(e), e.is_symlink()) for e in listing]
+            entries = [(e.name, _is_dir(e), e.is_symlink(), _is_file(e)) for e in listing]
     except OSError:
         return  # as os.walk: a folder that cannot be listed is skipped
-    keyed = sorted((name + "/" if d else name, name, d, link) for name, d, link in entries)
-    for _, name, is_dir, link in keyed:
-        path = here / name
+    keyed = sorted((name + "/" if d else name, name, d, link, f) for name, d, link, f in entries)
+    folder = os.fspath(here)
+    for _, name, is_dir, link, is_file in keyed:
         if is_dir:
+            path = here / name
             if name.lower().endswith(".txt"):
                 yield _odd_entry(root, path)
             if not link:
-                yield from _walk(root, path)
+                yield from _walk(root, path, f"{prefix}{name}/")
         elif name.lower().endswith(".txt"):
-            relative = path.relative_to(root).as_posix()
-            yield Document(path=relative, file=str(path), problem=_file_problem(root, path))
+            file = os.path.join(folder, name)
+            # A regular file that is no symlink needs no more checks.
+            problem = None if is_file and not link else _file_problem(root, Path(file))
+            yield Document(path=prefix + name, file=file, problem=problem)
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
     # As os.walk: a symlink to a folder counts as a folder (listed, not entered).
     try:
         return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
     except OSError:
         return False
 
@@ -496,11 +512,22 @@ def _quarantine(
     )
 
 
+@dataclass
+class _Kept:
+    """An accepted record as a batch keeps it: its row, its digest and its input, not the
+    pydantic object (dropped once dumped, so a batch holds one copy of its rows, not two)."""
+
+    outcome: _Outcome
+    record_id: str
+    digest: str
+
+
 def process_batch(documents: Sequence[Document]) -> BatchResult:
     """Parse a batch, drop ids repeated within it, check its rows as tables, and return the
     surviving rows (in input order) with their inputs and digests, plus quarantine entries."""
     result = BatchResult()
-    accepted: dict[str, list[_Outcome]] = defaultdict(list)
+    kept: dict[str, list[_Kept]] = defaultdict(list)
+    dumps: dict[str, list[dict]] = defaultdict(list)
     seen: dict[tuple[str, str], str] = {}
     for outcome in map(process_document, documents):
         if outcome.record is None:
@@ -512,30 +539,32 @@ def process_batch(documents: Sequence[Document]) -> BatchResult:
             result.quarantine.append((_duplicate(outcome, seen[key]), outcome.size))
             continue
         seen[key] = outcome.document.path
-        accepted[table].append(outcome)
-    # One model_dump per record serves both its Arrow row and its digest.
-    dumps = {name: [record_dump(name, o.record) for o in accepted[name]] for name in PARENT_TABLES}
-    tables = {name: dumps_table(name, dumps[name]) for name in PARENT_TABLES}
+        # One model_dump per record serves both its Arrow row and its digest.
+        dump = record_dump(table, outcome.record)
+        kept[table].append(_Kept(outcome, outcome.record.id, dump_digest(dump)))
+        dumps[table].append(dump)
+        outcome.record = None
+    tables = {name: dumps_table(name, dumps.pop(name, [])) for name in PARENT_TABLES}
     failing = _check(tables)
-    for name, outcomes in accepted.items():
+    for name in PARENT_TABLES:
+        accepted = kept.get(name, [])
         keep = []
-        for row, outcome in enumerate(outcomes):
-            reasons = failing.get((name, outcome.record.id))
+        for row, entry in enumerate(accepted):
+            reasons = failing.get((name, entry.record_id))
             if reasons:
-                entry = _quarantine(outcome.document, outcome.sha256, "check", "; ".join(reasons))
-                result.quarantine.append((entry, outcome.size))
+                outcome = entry.outcome
+                check = _quarantine(outcome.document, outcome.sha256, "check", "; ".join(reasons))
+                result.quarantine.append((check, outcome.size))
             else:
                 keep.append(row)
-        if len(keep) != len(outcomes):
+        if len(keep) != len(accepted):
             # typed indices: pyarrow cannot take an empty, untyped (null) list
             tables[name] = tables[name].take(pa.array(keep, pa.int64()))
-            dumps[name] = [dumps[name][row] for row in keep]
-        accepted[name] = [outcomes[row] for row in keep]
-    for name in PARENT_TABLES:
+            accepted = [accepted[row] for row in keep]
         result.tables[name] = tables[name]
-        result.inputs[name] = [_input_entry(o) for o in accepted[name]]
-        result.digests[name] = [dump_digest(dump) for dump in dumps[name]]
-        result.summaries[name] = [o.summary for o in accepted[name]]
+        result.inputs[name] = [_input_entry(entry.outcome) for entry in accepted]
+        result.digests[name] = [entry.digest for entry in accepted]
+        result.links[name] = [link_entry(entry.outcome.summary) for entry in accepted]
     return result
 
 
@@ -587,26 +616,29 @@ def _run(
     if progress is not None:
         progress.start(total)
     batches = _batches(documents, batch_size(total, workers))
-    taken: dict[tuple[str, str], str] = {}
+    # table -> id -> path of the input that took it (per table: no key tuple per record)
+    taken: dict[str, dict[str, str]] = defaultdict(dict)
     sources: set[str] = set()
-    # Link summaries (small, no body) stay in memory until the workers are done: spilling them
-    # would need a serializer for their objects, and pickle is not used in this package.
-    summaries: list[Any] = []
+    # Links need every document: the main process keeps each one's id, kind and entities, and
+    # the summaries that can make a link go to a file (~2 kB a document would grow with N).
+    collector = LinkCollector(writer.tmp / ".spill" / "links.jsonl")
     for result in _ordered_map(process_batch, batches, workers):
         for entry, size in result.quarantine:
             writer.add_quarantine(entry, size)
         for name, rows in result.tables.items():
-            rows, inputs, digests = _drop_taken(name, rows, result, taken, writer)
+            rows, inputs, digests = _drop_taken(name, rows, result, taken[name], writer)
             writer.add_records(name, rows, inputs, digests)
             sources.update(_source_lines(name, rows))
             kept = set(rows.column("id").to_pylist())
-            summaries.extend(s for s in result.summaries.get(name, ()) if s.id in kept)
+            for link in result.links.get(name, ()):
+                if link.id in kept:
+                    collector.add(link)
         if progress is not None:
             progress.advance(result.size)
         del result
     del taken
-    # Links need every document: joined once from the light summaries the workers made.
-    for name, table in entity_tables(summaries).items():
+    tables = {"entities": entities_table(entities()), "links": links_table(collector.links())}
+    for name, table in check_tables(tables).items():
         writer.add_table(name, table)
     return tuple(sorted(sources))
 
@@ -621,16 +653,16 @@ def _drop_taken(
     name: str,
     rows: pa.Table,
     result: BatchResult,
-    taken: dict[tuple[str, str], str],
+    taken: dict[str, str],
     writer: ReleaseWriter,
 ) -> tuple[pa.Table, list[InputEntry], list[str]]:
     """Remove rows whose id an earlier batch already took (quarantining them)."""
     inputs, digests = result.inputs[name], result.digests[name]
     keep = []
     for i, (record_id, entry) in enumerate(zip(rows.column("id").to_pylist(), inputs, strict=True)):
-        first = taken.get((name, record_id))
+        first = taken.get(record_id)
         if first is None:
-            taken[name, record_id] = entry.path
+            taken[record_id] = entry.path
             keep.append(i)
             continue
         writer.add_quarantine(

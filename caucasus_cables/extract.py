@@ -162,25 +162,71 @@ def _collapse(value: str) -> str:
     return value.strip()
 
 
-# Memo of values shared by several extractors, for the last few texts. Keyed by identity and
-# holding the text itself, so a recycled id() can never return another text's values.
-_MEMO: dict[int, tuple[str, dict[str, Any]]] = {}
-_LAST: tuple[str | None, dict[str, Any]] = (None, {})  # one atomic tuple: thread-safe reads
+class _Ctx:
+    """What every extractor needs to know about one text, computed once: the layout (where
+    the routing header, the header and the body start), the classification line and the
+    upper-cased header span; ``memo`` keeps further values shared by several extractors."""
+
+    __slots__ = (
+        "body_start",
+        "header_end",
+        "layout",
+        "line",
+        "memo",
+        "routing_end",
+        "routing_start",
+        "text",
+        "upper",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, Any] = {}
+        layout = _compute_layout(text)
+        self.layout = layout
+        routing_end, body_start = layout.routing_end, layout.body_start
+        # Where header fields are looked for first (the classification line), 0 without one.
+        self.routing_start = routing_end or 0
+        # Where the routing header ends, bounded.
+        self.routing_end = min(len(text), _HEADER_LIMIT) if routing_end is None else routing_end
+        if body_start is not None:
+            self.header_end = self.body_start = body_start
+        else:
+            self.header_end = min(len(text), (routing_end or 0) + _HEADER_LIMIT)
+            # Body extractors start at the end of a header, at 0 in a fragment without one.
+            self.body_start = len(text) if routing_end is not None else 0
+        # The header span upper-cased, same length as the original (ASCII-only when needed).
+        head = text[: self.header_end]
+        upper = head.upper()
+        if len(upper) != len(head):  # 'ß' -> 'SS' would shift every offset
+            upper = head.translate(_ASCII_UPPER)
+        self.upper = upper
+        self.line = _classification_line_of(layout.classification)
+
+
+# The context of the last few texts. Keyed by identity and holding the text itself, so a
+# recycled id() can never return another text's values.
+_MEMO: dict[int, _Ctx] = {}
+_LAST: _Ctx | None = None  # one atomic reference: thread-safe reads
+
+
+def _ctx(text: str) -> _Ctx:
+    global _LAST
+    last = _LAST
+    if last is not None and last.text is text:
+        return last
+    entry = _MEMO.get(id(text))
+    if entry is None or entry.text is not text:
+        if len(_MEMO) >= 8:
+            _MEMO.clear()
+        entry = _Ctx(text)
+        _MEMO[id(text)] = entry
+    _LAST = entry
+    return entry
 
 
 def _memo(text: str) -> dict[str, Any]:
-    global _LAST
-    last = _LAST
-    if last[0] is text:
-        return last[1]
-    entry = _MEMO.get(id(text))
-    if entry is None or entry[0] is not text:
-        if len(_MEMO) >= 8:
-            _MEMO.clear()
-        entry = (text, {})
-        _MEMO[id(text)] = entry
-    _LAST = entry
-    return entry[1]
+    return _ctx(text).memo
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -263,7 +309,9 @@ _CLASS_REST = (
     r"[ \t]+(?P<serial>[0-9]{3,7})(?![0-9])"
 )
 _CLASSIFICATION_LINE = _LinePattern(
-    r"[ \t\"',]*(?:(?:ID:[ \t]?[0-9]+[ \t]+)?Cable dated:[0-9T:-]{10,19})?"
+    # The look-ahead (the first letter of 'ID:', 'Cable dated:' or a classification word)
+    # rejects most lines (addressees, 'RUEHC/...') in one test.
+    r"(?=[ \t\"',]*[ICSTU])[ \t\"',]*(?:(?:ID:[ \t]?[0-9]+[ \t]+)?Cable dated:[0-9T:-]{10,19})?"
     + _CLASS_WORD
     + _CLASS_REST,
     re.IGNORECASE,
@@ -322,10 +370,10 @@ def _find_classification_line(text: str) -> re.Match[str] | None:
 
 def _layout(text: str) -> _Layout:
     """Where the routing header and the header end; memoised."""
-    memo = _memo(text)
-    layout = memo.get("layout")
-    if layout is not None:
-        return layout
+    return _ctx(text).layout
+
+
+def _compute_layout(text: str) -> _Layout:
     line = _find_classification_line(text)
     if line is not None:
         routing_end: int | None = line.start("word")
@@ -349,15 +397,12 @@ def _layout(text: str) -> _Layout:
             blank = _BLANK_LINE.search(text, last.end(), zone)
             # No blank line after it (06TOKYO1363): the body starts on the next line.
             body_start = blank.end() if blank else _line_end(text, last.end()) + 1
-    layout = _Layout(line, routing_end, body_start)
-    memo["layout"] = layout
-    return layout
+    return _Layout(line, routing_end, body_start)
 
 
 def _routing_end(text: str) -> int:
     """Offset where the routing header ends (the classification line), bounded."""
-    end = _layout(text).routing_end
-    return min(len(text), _HEADER_LIMIT) if end is None else end
+    return _ctx(text).routing_end
 
 
 def header_end(text: str) -> int:
@@ -369,31 +414,17 @@ def header_end(text: str) -> int:
     >>> text[header_end(text):]
     '1. (U) Body.'
     """
-    layout = _layout(text)
-    if layout.body_start is not None:
-        return layout.body_start
-    return min(len(text), (layout.routing_end or 0) + _HEADER_LIMIT)
+    return _ctx(text).header_end
 
 
 def _body_start(text: str) -> int:
     """Where body extractors start: the header's end, or 0 for a fragment without a header."""
-    layout = _layout(text)
-    if layout.body_start is not None:
-        return layout.body_start
-    return len(text) if layout.routing_end is not None else 0
+    return _ctx(text).body_start
 
 
 def _upper_header(text: str) -> str:
     """The header span upper-cased, same length as the original (ASCII-only when needed)."""
-    memo = _memo(text)
-    upper = memo.get("upper")
-    if upper is None:
-        head = text[: header_end(text)]
-        upper = head.upper()
-        if len(upper) != len(head):  # 'ß' -> 'SS' would shift every offset
-            upper = head.translate(_ASCII_UPPER)
-        memo["upper"] = upper
-    return upper
+    return _ctx(text).upper
 
 
 def _header_match(text: str, pattern: re.Pattern[str], accept: Any = None) -> re.Match[str] | None:
@@ -404,8 +435,9 @@ def _header_match(text: str, pattern: re.Pattern[str], accept: Any = None) -> re
     the e-mail header of 08TRIPOLI230 ("Subject: TRIPOLI 00000230 R CO 17-MAR-08 ..."). The
     match is on the upper-cased copy: offsets are the text's, group values upper-case.
     """
-    upper = _upper_header(text)
-    start = min(_layout(text).routing_end or 0, len(upper))
+    c = _ctx(text)
+    upper = c.upper
+    start = min(c.routing_start, len(upper))
     for lo, hi in ((start, len(upper)), (0, start)):
         for m in pattern.finditer(upper, lo, hi):
             if accept is None or accept(text, m):
@@ -495,7 +527,7 @@ def de_station(text: str) -> str | None:
     >>> de_station("DE RUEHMO #4307/01 2431351")
     'MOSCOW'
     """
-    m = _DE_LINE.search(text, 0, _routing_end(text))
+    m = _de_line(text)
     if m is None:
         return None
     name = routing_indicator_name(m.group("ri"))
@@ -602,6 +634,14 @@ _DE_LINE = _LinePattern(
 _SECURITY_LINE = re.compile(r"ZN[YR][ \t]+(?P<classes>[A-Z]{5})[ \t]+ZZH\b")
 
 
+def _de_line(text: str) -> re.Match[str] | None:
+    """The DE line in the routing header (routing and de_station both read it); memoised."""
+    memo = _memo(text)
+    if "de" not in memo:
+        memo["de"] = _DE_LINE.search(text, 0, _routing_end(text))
+    return memo["de"]
+
+
 def routing(text: str) -> Routing | None:
     """Transmission header = precedence pair + relays, "DE" RI "#"SERIAL["/"SECTION] JULIAN,
     security line.
@@ -612,29 +652,36 @@ def routing(text: str) -> Routing | None:
     >>> r.origin_routing_indicator, r.station_serial, r.section, r.julian_datetime
     ('RUEHMO', 4307, 1, '2431351')
     """
+    fields = _routing(text)
+    return Routing(**fields) if fields is not None else None
+
+
+def _routing(text: str) -> dict[str, Any] | None:
+    """``routing`` as the keyword dict of ``Routing`` (validated once, inside the ``Cable``)."""
     end = _routing_end(text)
     pair = _PRECEDENCE_PAIR.search(text, 0, end)
-    de = _DE_LINE.search(text, 0, end)
+    de = _de_line(text)
     security = _SECURITY_LINE.search(text, 0, end)
     if not (pair or de or security):
         return None
     section = int(de.group("section")) if de and de.group("section") else None
-    return Routing(
-        precedence_pair=pair.group("pair") if pair else None,
-        relay_indicators=pair.group("relays").split() if pair else [],
-        origin_routing_indicator=de.group("ri") if de else None,
-        station_serial=int(de.group("serial")) if de else None,
-        section=section or None,
-        julian_datetime=de.group("julian") if de else None,
-        security_line=_collapse(security.group(0)) if security else None,
-    )
+    return {
+        "precedence_pair": pair.group("pair") if pair else None,
+        "relay_indicators": pair.group("relays").split() if pair else [],
+        "origin_routing_indicator": de.group("ri") if de else None,
+        "station_serial": int(de.group("serial")) if de else None,
+        "section": section or None,
+        "julian_datetime": de.group("julian") if de else None,
+        "security_line": _collapse(security.group(0)) if security else None,
+    }
 
 
 # "O 311351Z AUG 07", "P R 041820Z JAN 10": precedence prosign(s), then DTG = DDHHMM "Z" MON YY
 # (UTC). Partial extracts may carry a bare "061428Z Jun 03" line (03ANKARA3694); operating
 # signals may follow: "P 071355Z JUL 08 ZDK CTG NUMEROUS SERVICES" (08CAIRO1416), "ZFF4", "CCY".
 _DTG_BODY = (
-    r"[ \t]*(?:(?P<precedence>[ZOPR])(?:[ \t]+[ZOPR])?[ \t]+)?"
+    # (The look-ahead, a prosign or the day's first digit, rejects most lines in one test.)
+    r"(?=[ \t]*[ZOPR0-9])[ \t]*(?:(?P<precedence>[ZOPR])(?:[ \t]+[ZOPR])?[ \t]+)?"
     r"(?P<day>[0-9]{2})(?P<hour>[0-9]{2})(?P<minute>[0-9]{2})Z[ \t]+"
     r"(?P<month>[A-Za-z]{3})[ \t]+(?P<year>[0-9]{2})(?:[ \t]+[A-Z][A-Z0-9]{1,5}\b[^\n]*)?[ \t]*$"
 )
@@ -770,6 +817,14 @@ def date_line(text: str) -> datetime | None:
 _FM_LINE = _LinePattern(r"[ \t]*FM[ \t]+(?P<origin>[A-Za-z][^\n]*?)[ \t]*$")
 
 
+def _fm_line(text: str) -> re.Match[str] | None:
+    """The FM line in the routing header (origin and the addressees both read it); memoised."""
+    memo = _memo(text)
+    if "fm" not in memo:
+        memo["fm"] = _FM_LINE.search(text, 0, _routing_end(text))
+    return memo["fm"]
+
+
 def origin(text: str) -> str | None:
     """Originator = "FM" PLAIN-LANGUAGE-ADDRESS, e.g. 'AMEMBASSY MOSCOW' (whitespace collapsed).
 
@@ -779,7 +834,7 @@ def origin(text: str) -> str | None:
     >>> origin("O 311351Z AUG 07\\nFM AMEMBASSY MOSCOW\\nTO RUEHC/SECSTATE WASHDC IMMEDIATE 3484")
     'AMEMBASSY MOSCOW'
     """
-    m = _FM_LINE.search(text, 0, _routing_end(text))
+    m = _fm_line(text)
     if m:
         return _collapse(m.group("origin"))
     inline = _dtg_inline(text)
@@ -822,7 +877,7 @@ _HEADER_STOP = re.compile(
 _NOT_STOP_FIRST = frozenset("RrAaNnDdJjHhWwLlBbFfGgKkMmOoPpQqVvXxYyZz")
 
 
-def _addressee(line: str, role: RecipientRole, offset: int) -> tuple[Recipient, Repair | None]:
+def _addressee(line: str, role: RecipientRole, offset: int) -> tuple[dict[str, Any], Repair | None]:
     ri = None
     head, slash, rest = line.partition("/")
     if slash and 4 <= len(head) <= 8 and head[0] == "R" and head.isalpha() and head.isupper():
@@ -843,21 +898,26 @@ def _addressee(line: str, role: RecipientRole, offset: int) -> tuple[Recipient, 
             tokens.pop()
             if len(tokens) > 1 and tokens[-1].upper() == "NIACT":
                 tokens.pop()
-    recipient = Recipient(
-        role=role, name=" ".join(tokens), routing_indicator=ri, precedence=prec, mcn=mcn
-    )
+    recipient = {
+        "role": role,
+        "name": " ".join(tokens),
+        "routing_indicator": ri,
+        "precedence": prec,
+        "mcn": mcn,
+    }
     return recipient, repair
 
 
-def _addressees(text: str) -> tuple[list[Recipient], list[Repair]]:
-    """TO and INFO addressees of the routing header, in order, with typo repairs."""
+def _addressees(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
+    """TO and INFO addressees of the routing header, in order, with typo repairs; as keyword
+    dicts of ``Recipient`` (validated once, inside the ``Cable``)."""
     memo = _memo(text)
     if "addressees" in memo:
         return memo["addressees"]
     end = _routing_end(text)
-    fm = _FM_LINE.search(text, 0, end)
+    fm = _fm_line(text)
     start = fm.end() + 1 if fm else 0
-    out: list[Recipient] = []
+    out: list[dict[str, Any]] = []
     repairs: list[Repair] = []
     role: RecipientRole | None = None
     offset = start
@@ -880,7 +940,7 @@ def _addressees(text: str) -> tuple[list[Recipient], list[Repair]]:
         if not line or (line[0] not in _NOT_STOP_FIRST and _HEADER_STOP.match(line)):
             break
         recipient, repair = _addressee(line, role, line_offset)
-        if recipient.name:
+        if recipient["name"]:
             out.append(recipient)
         if repair is not None:
             repairs.append(repair)
@@ -898,7 +958,7 @@ def recipients(text: str) -> list[Recipient]:
     >>> [r.name for r in recipients(text)]
     ['SECSTATE WASHDC']
     """
-    return [r for r in _addressees(text)[0] if r.role is RecipientRole.TO]
+    return [Recipient(**r) for r in _addressees(text)[0] if r["role"] is RecipientRole.TO]
 
 
 def info_recipients(text: str) -> list[Recipient]:
@@ -911,7 +971,7 @@ def info_recipients(text: str) -> list[Recipient]:
     ...     "RUEHXD/MOSCOW POLITICAL COLLECTIVE PRIORITY")]
     ['RUCNCIS', 'RUEHXD']
     """
-    return [r for r in _addressees(text)[0] if r.role is RecipientRole.INFO]
+    return [Recipient(**r) for r in _addressees(text)[0] if r["role"] is RecipientRole.INFO]
 
 
 # --------------------------------------------------------------------------------------------
@@ -952,15 +1012,14 @@ def classification_line(text: str) -> ClassificationLine | None:
     >>> line.classification.value, line.sections, line.station, line.serial
     ('CONFIDENTIAL', 2, 'MOSCOW', 4307)
     """
-    memo = _memo(text)
-    if "line" in memo:
-        return memo["line"]
-    m = _layout(text).classification
+    return _ctx(text).line
+
+
+def _classification_line_of(m: re.Match[str] | None) -> ClassificationLine | None:
     if m is None:
-        memo["line"] = None
         return None
     word = despace(m.group("word")).upper()
-    memo["line"] = line = ClassificationLine(
+    return ClassificationLine(
         classification=_CLASS_WORDS.get(word, Classification.SECRET),
         raw_classification=m.group("word"),
         section=int(m.group("part")) if m.group("part") else None,
@@ -970,7 +1029,6 @@ def classification_line(text: str) -> ClassificationLine | None:
         start=m.start("word"),
         end=m.end(),
     )
-    return line
 
 
 _SECURITY_CLASSES = {
@@ -1113,6 +1171,12 @@ def declassification(text: str) -> Declassification | None:
     >>> declassification("E.O. 12958: N/A").exemption
     'N/A'
     """
+    fields = _declassification(text)
+    return Declassification(**fields) if fields is not None else None
+
+
+def _declassification(text: str) -> dict[str, Any] | None:
+    """``declassification`` as the keyword dict of ``Declassification``."""
     dotted = _header_match(text, _EO_DOTTED)
     plain = _header_match(text, _EO_PLAIN, _not_after_letter)
     candidates = [m for m in (dotted, plain) if m is not None]
@@ -1143,12 +1207,12 @@ def declassification(text: str) -> Declassification | None:
             )
         exemption = rest[: d.start()] + rest[d.end() :]
     exemption = _collapse(_DECL_KEYWORD.sub("", exemption.strip())).strip(" .,;:")
-    return Declassification(
-        executive_order=m.group("eo"),
-        date=value,
-        exemption=exemption or None,
-        raw=raw,
-    )
+    return {
+        "executive_order": m.group("eo"),
+        "date": value,
+        "exemption": exemption or None,
+        "raw": raw,
+    }
 
 
 # "Classified By: Political Minister-Counselor Alice G. Wells. Reason: 1.4 (b, d)"
@@ -1162,6 +1226,28 @@ _REASON_KEYWORD = re.compile(
     r"[ \t,.;]*(?:\b(?:for|under)[ \t]+)?\b(?:reasons?|per|e\.?o\.?[ \t]*12958)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
+# Characters of the part of a match before its keyword: [ \t,.;] and 'for' / 'under'.
+_BEFORE_KEYWORD = frozenset(" \t,.;forundeFORUNDE")
+
+
+def _before_reason_keyword(rest: str) -> str:
+    """``_REASON_KEYWORD.sub("", rest)``: the text before the leftmost match (which runs to the
+    end). The pattern is tried at every offset; in ASCII text the search starts where the
+    first keyword and the run of [ \t,.;] and 'for'/'under' letters before it start, as no
+    match can start earlier."""
+    lo = 0
+    if rest.isascii():  # lower() then keeps offsets, and IGNORECASE is plain ASCII case
+        low = rest.lower()
+        hits = [i for i in (low.find(w) for w in ("reason", "per", "eo", "e.o")) if i >= 0]
+        if not hits:
+            return rest
+        lo = min(hits)
+        while lo > 0 and rest[lo - 1] in _BEFORE_KEYWORD:
+            lo -= 1
+    m = _REASON_KEYWORD.search(rest, lo)
+    return rest if m is None else rest[: m.start()]
+
+
 # What may follow a blank or page-break line inside a wrapped Classified By line.
 _REASON_RESUMES = re.compile(r"[0-9.(,]|(?:reasons?|for|and|per)\b", re.IGNORECASE)
 # A reason wrapped across lines: "Reason: 1" + newline + ".4 (b, d)" (07MOSCOW4307).
@@ -1224,7 +1310,8 @@ def _reasons(rest: str) -> list[str]:
     return reasons
 
 
-def _classified_by_with_repairs(text: str) -> tuple[ClassifiedBy | None, list[Repair]]:
+def _classified_by_with_repairs(text: str) -> tuple[dict[str, Any] | None, list[Repair]]:
+    """``classified_by`` as the keyword dict of ``ClassifiedBy``, with repairs."""
     end = header_end(text)
     m = _header_match(text, _CLASSIFIED_BY, _not_after_letter)
     if m is not None and text[m.end() : _line_end(text, m.end())].rstrip().endswith("..."):
@@ -1277,8 +1364,8 @@ def _classified_by_with_repairs(text: str) -> tuple[ClassifiedBy | None, list[Re
             break
         block = f"{block}\n{nxt}"
         pos = nxt_end
-    raw = _collapse(block)
-    wrapped = _WRAPPED_REASON.search(block)
+    raw = flat = _collapse(block)
+    wrapped = _WRAPPED_REASON.search(block) if "\n" in block else None
     if wrapped:
         repairs.append(
             Repair(
@@ -1290,7 +1377,7 @@ def _classified_by_with_repairs(text: str) -> tuple[ClassifiedBy | None, list[Re
         )
         joined = f"{wrapped.group(1)}.{wrapped.group(2)}"
         block = block[: wrapped.start()] + joined + block[wrapped.end() :]
-    flat = _collapse(block)
+        flat = _collapse(block)
     rest = flat[_CLASSIFIED_BY_ANY_CASE.match(flat).end() :]
     while True:  # "Classified By: Classified by: Daniel Fried" (08STATE56861)
         again = _CLASSIFIED_BY_ANY_CASE.match(rest)
@@ -1298,11 +1385,11 @@ def _classified_by_with_repairs(text: str) -> tuple[ClassifiedBy | None, list[Re
             break
         rest = rest[again.end() :]
     numbers = _REASON_NUMBER.search(rest)
-    who = _REASON_KEYWORD.sub("", rest)
+    who = _before_reason_keyword(rest)
     if numbers and who == rest:
         who = rest[: numbers.start()]
     name, title = _split_name_title(who)
-    return ClassifiedBy(name=name, title=title, reasons=_reasons(rest), raw=raw), repairs
+    return {"name": name, "title": title, "reasons": _reasons(rest), "raw": raw}, repairs
 
 
 def classified_by(text: str) -> ClassifiedBy | None:
@@ -1316,7 +1403,8 @@ def classified_by(text: str) -> ClassifiedBy | None:
     >>> c.name, c.title, c.reasons
     ('Alice G. Wells', 'Political M/C', ['1.4(b)', '1.4(d)'])
     """
-    return _classified_by_with_repairs(text)[0]
+    fields = _classified_by_with_repairs(text)[0]
+    return ClassifiedBy(**fields) if fields is not None else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1400,6 +1488,17 @@ _SUBJECT_STOP = re.compile(
 )
 
 
+def _subject_inline_end(line: str) -> re.Match[str] | None:
+    """``_SUBJECT_INLINE_END.search(line)``; an ASCII line without any of its keywords is
+    passed over without running the pattern, which is tried at every offset."""
+    if line.isascii():
+        low = line.lower()
+        if "ref" not in low and "classified" not in low and "sensitive" not in low:
+            if "e.o." not in low:
+                return None
+    return _SUBJECT_INLINE_END.search(line)
+
+
 def _subject_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
     if _starts_line(text, pos):
@@ -1447,7 +1546,7 @@ def _subject_at(text: str, m: re.Match[str]) -> str:
     end = header_end(text)
     pos = _line_end(text, m.end(), end)
     parts = [text[m.end() : pos]]
-    stop = _SUBJECT_INLINE_END.search(parts[0])
+    stop = _subject_inline_end(parts[0])
     if stop:
         parts[0] = parts[0][: stop.start()]
     else:
@@ -1462,7 +1561,7 @@ def _subject_at(text: str, m: re.Match[str]) -> str:
                 continue
             if not line.strip() or _SUBJECT_STOP.match(line):
                 break
-            inline = _SUBJECT_INLINE_END.search(line)
+            inline = _subject_inline_end(line)
             if inline:
                 parts.append(line[: inline.start()])
                 break
@@ -1489,7 +1588,10 @@ _REF_LABEL = re.compile(
     r"(?:(?<=[\s;,])|^)¶?(?:\((?P<l1>[A-Za-z])\)|(?P<l2>[A-Za-z])[.)])(?=[ \t\n])"
 )
 # A reference id written as one token: "09BAMAKO280" (10BAMAKO52).
-_GLUED_ID = re.compile(r"(?<![A-Za-z0-9])[0-9]{2}(?P<station>[A-Z]{4,})[0-9]{1,6}(?![A-Za-z0-9])")
+# (The look-behind comes after the first digit: see _EXPORT_ID.)
+_GLUED_ID = re.compile(
+    r"[0-9](?<![A-Za-z0-9][0-9])[0-9](?P<station>[A-Z]{4,})[0-9]{1,6}(?![A-Za-z0-9])"
+)
 # One citation: [YEAR] STATION [YEAR] SERIAL ["/" YY] ["(" YY ")"]; serial may use letter O.
 _CITATION = re.compile(
     r"(?:(?P<y1>'?[0-9]{2}|(?:19|20)[0-9]{2})[ \t]+)?"
@@ -1555,6 +1657,9 @@ def _reference_block(text: str) -> tuple[int, str] | None:
     return m.end(), block
 
 
+_ENTRY_SPLIT = re.compile(r"[;\n]")
+
+
 def _split_entries(block: str) -> list[tuple[str | None, str]]:
     """Split a REF block into (label, entry) pairs; labels must run A, B, C..."""
     cuts: list[tuple[int, int, str]] = []
@@ -1568,7 +1673,7 @@ def _split_entries(block: str) -> list[tuple[str | None, str]]:
             # "A. (A) DANILOVICH-NORIEGA TELCON": the same label written twice.
             cuts[-1] = (cuts[-1][0], m.end(), label)
     if not cuts:
-        return [(None, p) for p in re.split(r"[;\n]", block) if p.strip()]
+        return [(None, p) for p in _ENTRY_SPLIT.split(block) if p.strip()]
     entries: list[tuple[str | None, str]] = []
     for i, (_start, stop, label) in enumerate(cuts):
         nxt = cuts[i + 1][0] if i + 1 < len(cuts) else len(block)
@@ -1621,12 +1726,15 @@ def _cited(entry: str, year: int | None, offset: int) -> tuple[list[str], list[R
     return cited, repairs
 
 
-def _references_with_repairs(text: str, year: int | None) -> tuple[list[Reference], list[Repair]]:
+def _references_with_repairs(
+    text: str, year: int | None
+) -> tuple[list[dict[str, Any]], list[Repair]]:
+    """``references`` as keyword dicts of ``Reference``, with repairs."""
     found = _reference_block(text)
     if found is None:
         return [], []
     offset, block = found
-    refs: list[Reference] = []
+    refs: list[dict[str, Any]] = []
     repairs: list[Repair] = []
     for label, entry in _split_entries(block):
         raw = _collapse(entry).strip(" ;,")
@@ -1637,9 +1745,9 @@ def _references_with_repairs(text: str, year: int | None) -> tuple[list[Referenc
         cited, more = _cited(entry, year, offset)
         repairs += more
         if not cited:
-            refs.append(Reference(label=label, raw=raw, id=None, note=note))
+            refs.append({"label": label, "raw": raw, "id": None, "note": note})
         for cid in dict.fromkeys(cited):
-            refs.append(Reference(label=label, raw=raw, id=cid, note=note))
+            refs.append({"label": label, "raw": raw, "id": cid, "note": note})
     return refs, repairs
 
 
@@ -1656,7 +1764,7 @@ def references(text: str, *, year: int | None = None) -> list[Reference]:
     >>> [r.id for r in references("REF: A. MOSCOW 2860 B. MOSCOW 06 12711", year=2007)]
     ['07MOSCOW2860', '06MOSCOW12711']
     """
-    return _references_with_repairs(text, year)[0]
+    return [Reference(**fields) for fields in _references_with_repairs(text, year)[0]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1670,7 +1778,8 @@ _MARKER_BODY = (
     r"[ \t]*(?:(?P<pilcrow>¶)[ \t]*)?(?P<number>[0-9]{1,4})[ \t]*(?P<punct>[.,)])"
     r"(?:[ \t]*(?P<marking>\([A-Za-z/ ]{1,24}\)))?[ \t]*"
 )
-_MARKER_NL = re.compile("\n" + _MARKER_BODY)
+# The look-ahead (what a marker's first character can be) rejects most lines in one test.
+_MARKER_NL = re.compile("\n(?=[ \t¶0-9])" + _MARKER_BODY)
 # Portion markings: "(C)", "(SBU)", "(S/NF)", "(S//NF)", "(C/REL NATO)", "(U//FOUO)", "(u)".
 _MARKING = re.compile(
     r"\((?P<level>TS|S|C|U|SBU)(?:[ ]?/{1,2}[ ]?(?P<caveat>[A-Z][A-Z /]{0,20}))?\)", re.I
@@ -1687,6 +1796,9 @@ _SPLIT_OR_LIST = re.compile(
     r"\n[ \t]*(?:(?P<blank>\n)|-{1,2}[ \t]|\*[ \t]|•|\(?[A-Za-z0-9]\)[ \t]|[A-Za-z]\.[ \t]"
     r"|[0-9]{1,2}[.)][ \t])"
 )
+# A heading underlined (or framed) by dashes at the end of a paragraph: the grammar that
+# _underlined_heading() matches with string operations (the regex, tried at every line
+# break of the paragraph's tail, cost more).
 _UNDERLINED_HEADING = re.compile(
     r"\n(?:[ \t]*-{3,}[ \t]*\n)?(?P<heading>[^\n]{1,100})\n[ \t]*-{3,}[ \t]*$"
 )
@@ -1751,21 +1863,21 @@ def _heading_lines(block: str) -> list[str]:
     return [ln.strip() for ln in block.split("\n") if ln.strip() and not _is_dashes(ln)]
 
 
-def _is_heading(block: str) -> bool:
+def _heading_of(block: str) -> str | None:
+    """The heading a block is, dashes and blanks stripped; None when it is not one: a single
+    line (bar dash rules) of at most 100 characters that is not a header field or SIPDIS and
+    does not end like a sentence ('.', ',', ';', ':', bar an ellipsis)."""
     if len(block) > 300:
-        return False
+        return None
     lines = _heading_lines(block)
     if len(lines) != 1:
-        return False
+        return None
     line = lines[0]
     if len(line) > 100 or _HEADER_FIELD_LINE.match(line) or line.upper() == "SIPDIS":
-        return False
-    return line.endswith("...") or not line.endswith((".", ",", ";", ":"))
-
-
-def _heading_text(block: str) -> str:
-    lines = _heading_lines(block)
-    return _collapse(lines[0]).strip(" -") if lines else ""
+        return None
+    if line.endswith("...") or not line.endswith((".", ",", ";", ":")):
+        return _collapse(line).strip(" -")
+    return None
 
 
 def _paragraph_text(blocks: list[str]) -> str:
@@ -1773,20 +1885,23 @@ def _paragraph_text(blocks: list[str]) -> str:
     or a SIPDIS line), else kept apart by a blank line."""
     if len(blocks) == 1 and not _is_dashes(blocks[0]):
         return _join_lines(blocks[0])
-    out = ""
+    out: list[str] = []
+    previous = ""
     for block in blocks:
-        if _is_dashes(block):
+        if block[:1] in "-=_* \t" and _DASHES.fullmatch(block) is not None:  # _is_dashes
             continue
-        part = _join_lines(block)
+        if "\n" not in block or _LIST_LINE.search(block) is None:  # _join_lines, inlined
+            part = _collapse(block)
+        else:
+            part = _join_lines(block)
         if not part:
             continue
-        if not out:
-            out = part
-        elif out.endswith(_SENTENCE_END) and not part[:1].islower():
-            out = f"{out}\n\n{part}"
-        else:
-            out = f"{out} {part}"
-    return out
+        if previous:
+            apart = previous.endswith(_SENTENCE_END) and not part[:1].islower()
+            out.append("\n\n" if apart else " ")
+        out.append(part)
+        previous = part
+    return "".join(out)
 
 
 def _accept_marker(
@@ -1830,6 +1945,28 @@ def _accept_marker(
     return number, None
 
 
+def _is_rule_line(line: str) -> bool:
+    """A line of three or more dashes between blanks: ``[ \t]*-{3,}[ \t]*``."""
+    core = line.strip(" \t")
+    return len(core) >= 3 and not core.strip("-")
+
+
+def _underlined_heading(chunk: str) -> tuple[int, str] | None:
+    """(start, heading) of ``_UNDERLINED_HEADING.search(chunk, len(chunk) - 300)`` found with
+    string operations: the last line a rule, the one before it the heading (1 to 100
+    characters), optionally a rule above it; every line break at or after the search start."""
+    lo = max(0, len(chunk) - 300)
+    under = chunk.rfind("\n")
+    if under < lo or not _is_rule_line(chunk[under + 1 :]):
+        return None
+    above = chunk.rfind("\n", 0, under)
+    if above < lo or not 1 <= under - above - 1 <= 100:
+        return None
+    frame = chunk.rfind("\n", 0, above)
+    start = frame if frame >= lo and _is_rule_line(chunk[frame + 1 : above]) else above
+    return start, chunk[above + 1 : under]
+
+
 def _chunk_text(chunk: str, more: bool) -> tuple[str, str | None]:
     """(text, heading of the next paragraph or None) of one paragraph's stripped chunk;
     ``more`` when another paragraph follows (whose heading may close this chunk)."""
@@ -1837,19 +1974,28 @@ def _chunk_text(chunk: str, more: bool) -> tuple[str, str | None]:
     if more and chunk.endswith("-"):
         # A heading underlined (or framed) by dashes right under the text, with no blank
         # line between: "... notetaker.\nHigher Education Funding\n-----" (05DUBLIN286).
-        underlined = _UNDERLINED_HEADING.search(chunk, max(0, len(chunk) - 300))
-        if underlined is not None and underlined.start() > 0:
-            next_heading = _collapse(underlined.group("heading")).strip(" -")
-            chunk = chunk[: underlined.start()].rstrip()
-    if _BLOCK_SPLIT.search(chunk) is None:  # one block
+        underlined = _underlined_heading(chunk)
+        if underlined is not None and underlined[0] > 0:
+            next_heading = _collapse(underlined[1]).strip(" -")
+            chunk = chunk[: underlined[0]].rstrip()
+    return _blocks_text(chunk, more, next_heading)
+
+
+def _blocks_text(chunk: str, more: bool, next_heading: str | None) -> tuple[str, str | None]:
+    """``_chunk_text`` once an underlined heading (``next_heading``) is cut off the chunk."""
+    parts = _BLOCK_SPLIT.split(chunk) if "\n" in chunk else None
+    if parts is None or len(parts) == 1:  # one block
         return (_join_lines(chunk) if chunk and not _is_dashes(chunk) else ""), next_heading
-    blocks = _blocks(chunk)
-    if next_heading is None and more and len(blocks) > 1 and _is_heading(blocks[-1]):
-        next_heading = _heading_text(blocks.pop())
+    blocks = [b.strip() for b in parts if b and not b.isspace()]
+    if next_heading is None and more and len(blocks) > 1:
+        next_heading = _heading_of(blocks[-1])
+        if next_heading is not None:
+            blocks.pop()
     return _paragraph_text(blocks), next_heading
 
 
-def _paragraphs_with_repairs(text: str) -> tuple[list[Paragraph], list[Repair]]:
+def _paragraphs_with_repairs(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
+    """Paragraphs as keyword dicts of ``Paragraph`` (validated once, inside the ``Cable``)."""
     offset = _body_start(text)
     # A leading newline so that every marker follows one; body[k] is text[offset + k - 1].
     line = classification_line(text)
@@ -1859,15 +2005,14 @@ def _paragraphs_with_repairs(text: str) -> tuple[list[Paragraph], list[Repair]]:
     markers: list[tuple[re.Match[str], int]] = []
     expected = 1
     candidates = list(_MARKER_NL.finditer(body))
-    numbers = [int(c.group("number")) for c in candidates]
     for k, m in enumerate(candidates):
-        if numbers[k] == expected:
-            raw, punct = m.group("number", "punct")
-            if punct == "." and raw[0] != "0" and "¶ " not in m.group(0):
-                markers.append((m, expected))  # the common case, as _accept_marker takes it
-                expected += 1
-                continue
-        number, repair = _accept_marker(m, expected, bool(markers), numbers[k + 1 : k + 4])
+        raw, punct = m.group("number", "punct")
+        if punct == "." and raw[0] != "0" and int(raw) == expected and "¶ " not in m.group(0):
+            markers.append((m, expected))  # the common case, as _accept_marker takes it
+            expected += 1
+            continue
+        later = [int(c.group("number")) for c in candidates[k + 1 : k + 4]]
+        number, repair = _accept_marker(m, expected, bool(markers), later)
         if number is None:
             continue
         if repair:
@@ -1876,23 +2021,24 @@ def _paragraphs_with_repairs(text: str) -> tuple[list[Paragraph], list[Repair]]:
         expected = number + 1
     if not markers:
         texts = [_join_lines(b) for b in _blocks(body)]
-        return [Paragraph(text=t) for t in texts if t], repairs
+        return [{"text": t} for t in texts if t], repairs
 
-    paragraphs: list[Paragraph] = []
+    paragraphs: list[dict[str, Any]] = []
     # A heading right before the first marker ("SUMMARY", '"Only Moderately Offensive"').
-    lead = _blocks(body[: markers[0][0].start()])
+    first_start = markers[0][0].start()
+    lead = _blocks(body[:first_start]) if first_start > 0 else []
     if not lead and offset > 0:
         # The header's last block before the first marker ("SUMMARY" in 07MOSCOW4307), unless
         # it is a header field or a REF entry ("D) 05 BRASILIA 2902", 06BRASILIA1255).
         lead = _blocks(_clean_body(text[max(0, offset - 200) : offset]))[-1:]
         if lead and _REF_LABEL.match(lead[-1]):
             lead = []
-    heading = _heading_text(lead[-1]) if lead and _is_heading(lead[-1]) else None
-    if lead and markers[0][0].start() > 0:
+    heading = _heading_of(lead[-1]) if lead else None
+    if lead and first_start > 0:
         # Unnumbered text between the header and the first marker is a paragraph of its own.
         own = [b for b in lead[:-1]] if heading else lead
         if own:
-            paragraphs.append(Paragraph(text=_paragraph_text(own)))
+            paragraphs.append({"text": _paragraph_text(own)})
     last = len(markers) - 1
     # The body with line breaks and tabs as spaces, same offsets: a paragraph of wrapped lines
     # (the common case) is then one slice of it with runs of spaces squeezed, instead of a
@@ -1900,35 +2046,44 @@ def _paragraphs_with_repairs(text: str) -> tuple[list[Paragraph], list[Repair]]:
     flat = body.replace("\n", " ")
     if "\t" in flat or "\r" in flat:
         flat = flat.replace("\t", " ").replace("\r", " ")
+    stops = [m.start() for m, _ in markers[1:]]
+    stops.append(len(body))
+    split_or_list = _SPLIT_OR_LIST.search
     for i, (m, number) in enumerate(markers):
-        start, stop = m.end(), markers[i + 1][0].start() if i < last else len(body)
+        start = m.end()
         # The stripped chunk is body[start:stop] once the blanks at both ends are cut off.
-        paragraph_text: str | None = flat[start:stop].rstrip()
+        paragraph_text: str | None = flat[start : stops[i]].rstrip()
         stop = start + len(paragraph_text)
         paragraph_text = paragraph_text.lstrip()
         start = stop - len(paragraph_text)
-        if (
-            # Dashes first or last (a rule, an underlined heading), blank lines or list items:
-            # left to _chunk_text.
-            paragraph_text[:1] in _DASH_CHARS
-            or paragraph_text[-1:] == "-"
-            or _SPLIT_OR_LIST.search(body, start, stop) is not None
-        ):
-            paragraph_text = None
-        elif "  " in paragraph_text:
-            paragraph_text = _SPACES.sub(" ", paragraph_text)
         next_heading = None
-        if paragraph_text is None:
-            paragraph_text, next_heading = _chunk_text(body[start:stop].strip(), i < last)
+        if paragraph_text[:1] in _DASH_CHARS:  # a rule first: left to _chunk_text
+            paragraph_text, next_heading = _chunk_text(body[start:stop], i < last)
+        else:
+            if paragraph_text[-1:] == "-" and i < last:
+                # The next paragraph's heading, underlined, cut off as _chunk_text does.
+                chunk = body[start:stop]
+                underlined = _underlined_heading(chunk)
+                if underlined is not None and underlined[0] > 0:
+                    next_heading = _collapse(underlined[1]).strip(" -")
+                    stop = start + len(chunk[: underlined[0]].rstrip())
+                    paragraph_text = flat[start:stop]
+            if split_or_list(body, start, stop) is not None:
+                # Blank lines or list items: left to _chunk_text.
+                paragraph_text, next_heading = _blocks_text(
+                    body[start:stop], i < last, next_heading
+                )
+            elif "  " in paragraph_text:
+                paragraph_text = _SPACES.sub(" ", paragraph_text)
         marking = m.group("marking")
         paragraphs.append(
-            Paragraph(
-                number=number,
-                classification=_normalise_marking(marking) if marking else None,
-                classification_raw=marking,
-                heading=heading,
-                text=paragraph_text,
-            )
+            {
+                "number": number,
+                "classification": _normalise_marking(marking) if marking else None,
+                "classification_raw": marking,
+                "heading": heading,
+                "text": paragraph_text,
+            }
         )
         heading = next_heading
     return paragraphs, repairs
@@ -1946,7 +2101,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     >>> [(p.number, p.classification, p.text) for p in found]
     [(1, 'S//NF', 'One.'), (2, 'U', 'Two.')]
     """
-    return _paragraphs_with_repairs(text)[0]
+    return [Paragraph(**row) for row in _paragraphs_with_repairs(text)[0]]
 
 
 # "SUMMARY: ... END SUMMARY.", "Summary and comment: ...", "BEGIN SUMMARY", "End summary and
@@ -1967,14 +2122,20 @@ _LEADING_MARKER = re.compile(
 )
 
 
-def _find_summary_words(text: str, start: int, end: int) -> list[int]:
-    found = []
-    for word in _SUMMARY_WORDS:
-        i = text.find(word, start, end)
-        while i >= 0:
-            found.append(i)
-            i = text.find(word, i + 7, end)
-    return sorted(found)
+def _find_summary_words(text: str, start: int, end: int) -> Iterator[int]:
+    """Offsets of the word in its three cases, in order; each case is searched again only once
+    its previous hit was used (callers mostly stop at the first)."""
+    hits = [(i, word) for word in _SUMMARY_WORDS if (i := text.find(word, start, end)) >= 0]
+    while hits:
+        if len(hits) > 1:
+            hits.sort()
+        i, word = hits[0]
+        yield i
+        nxt = text.find(word, i + 7, end)
+        if nxt >= 0:
+            hits[0] = (nxt, word)
+        else:
+            del hits[0]
 
 
 def _summary_start(text: str, start: int, limit: int) -> re.Match[str] | None:

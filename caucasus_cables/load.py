@@ -23,9 +23,11 @@ remembered as good and its rows are never returned: the IntegrityError names it.
 Filters (``**filters`` or ``where={...}``) are pushed down to the Parquet scan as pyarrow
 expressions (row groups are skipped by their statistics, ids and scalars compared in Arrow):
 a scalar column equals one of the values given, ``date_from``/``date_to`` bound the table's
-date, ``contains`` searches its text columns. Only "list contains" filters (``tags`` and other
-lists of strings) run after the scan, as an Arrow mask. On a child table (``cable_paragraphs``
-...), a filter that names none of its columns selects the parent cables first.
+date, ``contains`` searches its text columns. "List contains" filters (``tags`` and other
+lists of strings) are Arrow masks, read in two phases: first only the columns they test (and the
+expression) in the row groups the statistics leave, then the wanted columns only of the row
+groups holding a hit. On a child table (``cable_paragraphs`` ...), a filter that names none of
+its columns selects the parent cables first.
 
 Output forms: ``pandas`` (DataFrame), ``arrow`` (pyarrow Table), ``polars`` (DataFrame), ``hf``
 (a ``datasets.Dataset`` from ``datasets.load_dataset`` on the release folder) and ``records``
@@ -658,32 +660,108 @@ def _date_bound(column: pa.Field, key: str, value: Any) -> pc.Expression:
 
 def _read(source: _Source, query: _Query, columns: Sequence[str] | None) -> pa.Table:
     wanted = None if columns is None else _check_columns(columns, source.schema, source.table)
-    read = None if wanted is None else list(dict.fromkeys([*wanted, *(c for c, _ in query.masks)]))
-    table = source.dataset().to_table(columns=read, filter=query.expression)
-    table = _apply_masks(table, query)
-    return table if wanted is None else table.select(wanted)
-
-
-def _apply_masks(table: pa.Table, query: _Query) -> pa.Table:
-    if not query.masks or table.num_rows == 0:
-        return table
-    keep = np.ones(table.num_rows, dtype=bool)
-    for _, mask in query.masks:
-        keep &= mask(table)
-    return table.filter(pa.array(keep))
+    if not query.masks:
+        return source.dataset().to_table(columns=wanted, filter=query.expression)
+    parts = list(_masked_rows(source, query, wanted))
+    if not parts:
+        table = source.dataset().schema.empty_table()
+        return table if wanted is None else table.select(wanted)
+    return pa.concat_tables(parts)
 
 
 def _batches(source: _Source, query: _Query, columns: Sequence[str] | None) -> Iterator[pa.Table]:
     """The filtered rows as tables of at most one row group each (bounded memory)."""
     wanted = None if columns is None else _check_columns(columns, source.schema, source.table)
-    read = None if wanted is None else list(dict.fromkeys([*wanted, *(c for c, _ in query.masks)]))
-    scanner = source.dataset().scanner(columns=read, filter=query.expression)
+    if query.masks:
+        yield from _masked_rows(source, query, wanted)
+        return
+    scanner = source.dataset().scanner(columns=wanted, filter=query.expression)
     for batch in scanner.to_batches():
-        if batch.num_rows == 0:
+        if batch.num_rows:
+            yield pa.Table.from_batches([batch])
+
+
+# List masks are not expressions, so they cannot skip row groups by statistics. They read in
+# two phases instead: phase 1 reads only the columns the masks test (and evaluates the pushed-
+# down expression) in the row groups whose statistics the expression leaves; phase 2 reads the
+# wanted columns only of the row groups with a hit and keeps the hit rows. A cable's raw text,
+# body and paragraphs are ~95% of its bytes, so a rare tag costs the row groups it is in.
+
+_KEEP = "__caucasus_cables_keep__"
+"""Phase 1's name for the pushed-down expression evaluated as a column."""
+
+
+def _masked_rows(source: _Source, query: _Query, wanted: list[str] | None) -> Iterator[pa.Table]:
+    """The rows that pass ``query`` (expression and masks), in file and row order, a table
+    per scan batch (at most one row group): the rows a full scan and then the masks give."""
+    dataset = source.dataset()
+    for fragment in dataset.get_fragments():
+        hits = _hits(fragment, query, dataset.schema)
+        if not hits:
             continue
-        table = _apply_masks(pa.Table.from_batches([batch]), query)
-        if table.num_rows:
-            yield table if wanted is None else table.select(wanted)
+        # Positions of the hit rows in the hit row groups read one after the other.
+        positions, offset = [], 0
+        for _, size, rows in hits:
+            positions.append(rows + offset)
+            offset += size
+        wanted_rows = np.concatenate(positions)
+        start = 0
+        for batch in _read_groups(fragment, [g for g, _, _ in hits], wanted, dataset.schema):
+            end = start + batch.num_rows
+            low, high = np.searchsorted(wanted_rows, [start, end])
+            if high > low:
+                yield pa.Table.from_batches([batch.take(pa.array(wanted_rows[low:high] - start))])
+            start = end
+
+
+def _hits(
+    fragment: ds.ParquetFileFragment, query: _Query, schema: pa.Schema
+) -> list[tuple[int, int, np.ndarray]]:
+    """Phase 1: (row group id, its rows, positions of its rows that pass) for each row group
+    of the file with at least one passing row. One scan of the masks' columns over the row
+    groups whose statistics do not rule the expression out."""
+    groups = _candidate_groups(fragment, query.expression, schema)
+    if not groups:
+        return []
+    projection = {column: pc.field(column) for column, _ in query.masks}
+    if query.expression is not None:
+        projection[_KEEP] = query.expression
+    subset = fragment.subset(row_group_ids=[group for group, _ in groups])
+    tested = subset.to_table(schema=schema, columns=projection)
+    keep = np.ones(tested.num_rows, dtype=bool)
+    if query.expression is not None:
+        # A null (unknown) result drops the row, as a scan filter does.
+        keep &= tested[_KEEP].fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    for _, mask in query.masks:
+        keep &= mask(tested)
+    hits = []
+    start = 0
+    for group, size in groups:
+        rows = np.flatnonzero(keep[start : start + size])
+        if rows.size:
+            hits.append((group, size, rows))
+        start += size
+    return hits
+
+
+def _candidate_groups(
+    fragment: ds.ParquetFileFragment, expression: pc.Expression | None, schema: pa.Schema
+) -> list[tuple[int, int]]:
+    """(row group id, rows) of the row groups of the file whose statistics do not rule
+    ``expression`` out, in order."""
+    pieces = fragment.split_by_row_group(expression, schema=schema)
+    return [(piece.row_groups[0].id, piece.row_groups[0].num_rows) for piece in pieces]
+
+
+def _read_groups(
+    fragment: ds.ParquetFileFragment,
+    groups: list[int],
+    columns: list[str] | None,
+    schema: pa.Schema,
+) -> Iterator[pa.RecordBatch]:
+    """Phase 2: the ``columns`` (all when None) of the row groups ``groups`` of one file, in
+    order, streamed."""
+    return fragment.subset(row_group_ids=groups).to_batches(schema=schema, columns=columns)
 
 
 def load(

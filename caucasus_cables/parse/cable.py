@@ -1,7 +1,10 @@
 """``parse_cable``: a cable's text in, a validated ``Cable`` record out.
 
 Every field extractor of ``caucasus_cables.extract`` is called once, on the same string, so
-the header/body split they share is computed once. The reference id is then derived:
+the header/body split they share is computed once. Sub-records (routing, addressees, E.O.
+line, Classified By, references, paragraphs) come as keyword dicts from the extractors'
+private forms and are validated once, inside the ``Cable`` (one pydantic call instead of one
+per sub-record). The reference id is then derived:
 
 1. station and serial from the classification line (or a section-continuation line),
    cross-checked with the DE line of the routing header, which wins when they disagree (it
@@ -27,7 +30,7 @@ from pydantic import ValidationError
 from caucasus_cables import extract
 from caucasus_cables.errors import ParseError
 from caucasus_cables.parse.text import line_number, normalize_newlines
-from caucasus_cables.records import Cable, IdSource, Paragraph, ParseNote, Routing, Source
+from caucasus_cables.records import Cable, IdSource, Paragraph, ParseNote, Source
 from caucasus_cables.reference import station_origin
 
 __all__ = ["parse_cable"]
@@ -87,7 +90,7 @@ def _parse(
 ) -> Cable:
     if not isinstance(text, str):
         raise ParseError(f"expected the cable text as str, got {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty text: not a cable", line=1)
     t = normalize_newlines(text)
     notes: list[ParseNote] = []
@@ -98,7 +101,7 @@ def _parse(
 
     line = extract.classification_line(t)
     located = extract.station_serial(t)
-    routing = extract.routing(t)
+    routing = extract._routing(t)
     origin = extract.origin(t)
     created = extract.dtg(t)
     from_dtg = created is not None
@@ -166,7 +169,7 @@ def _parse(
         classification=classification,
         caveats=extract.caveats(t),
         sections=line.sections if line is not None and line.sections else None,
-        declassification=extract.declassification(t),
+        declassification=extract._declassification(t),
         classified_by=classified_by,
         tags=extract.tags(t),
         subject=extract.subject(t),
@@ -198,7 +201,7 @@ def _reconcile_de_line(
     t: str,
     line: extract.ClassificationLine | None,
     located: tuple[str, int] | None,
-    routing: Routing | None,
+    routing: dict | None,
     note: Note,
 ) -> tuple[tuple[str, int] | None, bool]:
     """Cross-check station and serial with the DE line: ((station, serial), other text?).
@@ -209,10 +212,10 @@ def _reconcile_de_line(
     year, comes from it too. Without a classification line the DE line names station and
     serial itself (10BEIJING207). 'other text' is True when even the stations differ.
     """
-    serial = routing.station_serial if routing is not None else None
+    serial = routing["station_serial"] if routing is not None else None
     if serial is None or routing is None:
         return located, False
-    ri = routing.origin_routing_indicator
+    ri = routing["origin_routing_indicator"]
     de_station = extract.de_station(t)
     if located is None:
         if de_station:
@@ -327,28 +330,39 @@ def _derive_id(
     )
 
 
-def _without_signature(paragraphs: list[Paragraph], signed: list[str]) -> list[Paragraph]:
-    """Drop the signature from the end of the last paragraph's text."""
+# Every field of a Paragraph, as ``dict(paragraph)`` gives them.
+_PARAGRAPH_FIELDS = dict.fromkeys(Paragraph.model_fields)
+
+
+def _without_signature(paragraphs: list[dict], signed: list[str]) -> list[dict]:
+    """Drop the signature from the end of the last paragraph's text (paragraphs as the keyword
+    dicts of ``Paragraph``, validated with the ``Cable``)."""
     if not signed or not paragraphs:
         return paragraphs
     last = paragraphs[-1]
+    text = last["text"]
     for written in (" ".join(signed), "/".join(signed), " and ".join(signed), "\n".join(signed)):
-        if last.text.endswith(written) and len(last.text) > len(written):
-            # A new, validated Paragraph (model_copy would skip validation and costs as much).
-            trimmed = Paragraph(**{**dict(last), "text": last.text[: -len(written)].rstrip()})
+        if text.endswith(written) and len(text) > len(written):
+            trimmed = {**_PARAGRAPH_FIELDS, **last, "text": text[: -len(written)].rstrip()}
             return [*paragraphs[:-1], trimmed]
     return paragraphs
 
 
-def _body(paragraphs: list[Paragraph], signed: list[str]) -> str:
+def _body(paragraphs: list[dict], signed: list[str]) -> str:
     """Headings, numbered paragraphs ('1. (C) ...') and the signature, blank-line separated."""
     blocks: list[str] = []
     for p in paragraphs:
-        if p.heading:
-            blocks.append(p.heading)
-        marker = f"{p.number}. " if p.number is not None else ""
-        marking = f"{p.classification_raw} " if p.classification_raw else ""
-        blocks.append(f"{marker}{marking}{p.text}".strip())
+        heading = p.get("heading")
+        if heading:
+            blocks.append(heading)
+        number = p.get("number")
+        marking = p.get("classification_raw")
+        text = p["text"]
+        if number is not None:
+            text = f"{number}. {marking} {text}" if marking else f"{number}. {text}"
+        elif marking:
+            text = f"{marking} {text}"
+        blocks.append(text.strip())
     if signed:
         blocks.append("\n".join(signed))
     return "\n\n".join(b for b in blocks if b)
