@@ -18,7 +18,7 @@ from caucasus_cables import (
 )
 from caucasus_cables.entities import LinkDocument
 from caucasus_cables.entities.dates import sentence_spans, stated_dates
-from caucasus_cables.entities.links import reftel_passages
+from caucasus_cables.entities.links import MAX_EVENT_DOCUMENTS, reftel_passages
 from caucasus_cables.records import Link, LinkEvidence, LinkKind, Reference
 
 SCO = "org:shanghai-cooperation-organization"
@@ -249,6 +249,22 @@ def test_an_entity_most_documents_name_is_no_anchor() -> None:
     documents = [_document(f"d{i}", "cable", dt.date(2008, 9, 1), b) for i, b in enumerate(bodies)]
     assert find_links(documents) == []
     assert len(find_links(documents[:2])) == 2
+
+
+def test_a_day_too_many_documents_tie_to_an_anchor_makes_no_pairs() -> None:
+    # 21 documents name the SCO next to August 28; 2,100 others name nothing, so the SCO is in
+    # 1 % of the documents and stays an anchor. Pairing 21 documents would be 420 links saying
+    # only that everyone reported that day (MAX_EVENT_DOCUMENTS = 20); 20 are still paired.
+    filler = [_document(f"z{i:04d}", "cable", dt.date(2008, 9, 1), "Nothing.") for i in range(2100)]
+    sco = [
+        _document(f"d{i:02d}", "cable", dt.date(2008, 9, 1), "The SCO met on August 28.")
+        for i in range(21)
+    ]
+    assert MAX_EVENT_DOCUMENTS == 20
+    assert find_links(filler + sco) == []
+    links = find_links(filler + sco[:20])
+    assert len(links) == 20 * 19
+    assert {link.kind for link in links} == {LinkKind.SAME_EVENT}
 
 
 def test_duplicate_ids_are_an_error() -> None:

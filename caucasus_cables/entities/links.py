@@ -9,7 +9,8 @@ Input is light: any objects with ``id``, ``kind``, ``date``, ``mentions``, ``ref
   are resolved to the entry and given as passages.
 - same_event: two documents that each state a date (within ``max_days`` of each other) in a
   sentence that also names the same entity, where at least one such entity is an anchor: not a
-  country, continent or region, and named in few documents of the input (at most 1 %, or 2).
+  country, continent or region, and named in few documents of the input (at most 1 %, or 2);
+  and not on a day more than 20 documents tie to that anchor (an event everyone reported).
   The links therefore depend on the input set: give the whole corpus at once.
   08MOSCOW2629's "the Shanghai Cooperation Organization (SCO) during its August 28 summit" and
   The Moscow Times' "Thursday's SCO declaration" (in the paper of Friday 29 August 2008) meet
@@ -57,6 +58,12 @@ GENERIC_PLACE_TYPES = frozenset({"country", "continent", "region"})
 # (or in two, for small inputs). Over the development corpus the EU, the UN or Washington
 # appear next to some date in hundreds of cables; the SCO in three.
 MAX_ANCHOR_SHARE = 0.01
+
+# Nor does a day that many documents tie to the same anchor: beyond this many documents naming
+# it with that date, it is an event everyone reported, and pairing them all would add links by
+# the square of their number (at Cablegate size, hundreds of thousands) that say only that.
+# The development corpus and the seeds have no such day (at most a handful of documents).
+MAX_EVENT_DOCUMENTS = 20
 
 # "reftel", "ref A", "REFTEL B", "(ref a)", "refs A and B", "reftels A-C"; not "REF:" lines.
 # A lower-case letter is a label only before ')': "(ref b)", not "ref a new approach".
@@ -345,18 +352,10 @@ def _anchors(counts: Counter[str], documents: int) -> set[str]:
 
 
 def _same_events(documents: dict[str, LinkSummary], anchors: set[str], max_days: int) -> list[Link]:
-    index: dict[tuple[str, dt.date], list[_Sighting]] = defaultdict(list)
-    for document in documents.values():
-        for sighting in document.sightings:
-            index[(sighting.entity_id, sighting.date)].append(sighting)
-    pairs: dict[tuple[str, str], set[tuple[_Sighting, _Sighting]]] = defaultdict(set)
-    for doc_id, document in documents.items():
-        for mine in document.sightings:
-            for shift in range(-max_days, max_days + 1):
-                key = (mine.entity_id, mine.date + dt.timedelta(days=shift))
-                for theirs in index.get(key, ()):
-                    if theirs.document_id > doc_id:
-                        pairs[(doc_id, theirs.document_id)].add((mine, theirs))
+    pairs = {
+        pair: _matches(documents[pair[0]], documents[pair[1]], max_days)
+        for pair in _anchored_pairs(documents, anchors, max_days)
+    }
     links = []
     for (first_id, second_id), all_matched in sorted(pairs.items()):
         # The event is anchored by specific entities; a country shared by the same two sentences
@@ -386,6 +385,54 @@ def _same_events(documents: dict[str, LinkSummary], anchors: set[str], max_days:
                 )
             )
     return links
+
+
+def _anchored_pairs(
+    documents: dict[str, LinkSummary], anchors: set[str], max_days: int
+) -> set[tuple[str, str]]:
+    """(first id, second id), first < second, of the documents that name the same anchor
+    with dates at most ``max_days`` apart, outside crowded days (``MAX_EVENT_DOCUMENTS``).
+
+    Only anchor sightings are indexed: a pair needs one, and other sightings (a country, a
+    common name) only join the evidence of a pair found. Indexing every sighting made the
+    pairs of every name shared on a day: tens of millions at 250,000 cables.
+    """
+    index: dict[tuple[str, dt.date], list[_Sighting]] = defaultdict(list)
+    for document in documents.values():
+        for sighting in document.sightings:
+            if sighting.entity_id in anchors:
+                index[(sighting.entity_id, sighting.date)].append(sighting)
+    crowded = {
+        key
+        for key, found in index.items()
+        if len({s.document_id for s in found}) > MAX_EVENT_DOCUMENTS
+    }
+    pairs: set[tuple[str, str]] = set()
+    for (entity_id, day), found in index.items():
+        if (entity_id, day) in crowded:
+            continue
+        for shift in range(-max_days, max_days + 1):
+            key = (entity_id, day + dt.timedelta(days=shift))
+            if key in crowded:
+                continue
+            for mine in found:
+                for theirs in index.get(key, ()):
+                    if theirs.document_id > mine.document_id:
+                        pairs.add((mine.document_id, theirs.document_id))
+    return pairs
+
+
+def _matches(
+    first: LinkSummary, second: LinkSummary, max_days: int
+) -> set[tuple[_Sighting, _Sighting]]:
+    """Every (sighting of ``first``, sighting of ``second``) of one entity at most
+    ``max_days`` apart."""
+    return {
+        (mine, theirs)
+        for mine in first.sightings
+        for theirs in second.sightings
+        if mine.entity_id == theirs.entity_id and abs((mine.date - theirs.date).days) <= max_days
+    }
 
 
 def links_among(summaries: Iterable[LinkSummary], *, max_days: int = 1) -> list[Link]:
