@@ -308,12 +308,19 @@ _CLASS_REST = (
     r"[ \t]+(?P<station>[A-Za-z][A-Za-z'-]*(?:[ \t][A-Za-z][A-Za-z'-]*){0,4}?)"
     r"[ \t]+(?P<serial>[0-9]{3,7})(?![0-9])"
 )
+# An unpadded serial of one or two digits (the first cables of a year in the 1970s:
+# "U N C L A S S I F I E D TEHRAN 14" is 72TEHRAN14) only when it ends the line, so that
+# "CONFIDENTIAL PAGE 02 TEHRAN 05461" is never read as station PAGE, serial 02.
+_CLASS_REST_SHORT = _CLASS_REST.replace(
+    "(?P<serial>[0-9]{3,7})(?![0-9])",
+    r"(?P<serial>[0-9]{3,7}(?![0-9])|[0-9]{1,2}(?=[ \t]*(?:\r?\n|\Z)))",
+)
 _CLASSIFICATION_LINE = _LinePattern(
     # The look-ahead (the first letter of 'ID:', 'Cable dated:' or a classification word)
     # rejects most lines (addressees, 'RUEHC/...') in one test.
     r"(?=[ \t\"',]*[ICSTU])[ \t\"',]*(?:(?:ID:[ \t]?[0-9]+[ \t]+)?Cable dated:[0-9T:-]{10,19})?"
     + _CLASS_WORD
-    + _CLASS_REST,
+    + _CLASS_REST_SHORT,
     re.IGNORECASE,
 )
 # After a CSV or TSV field of an export row: '...0092<TAB>C O N F I D E N T I A L SECTION 01 OF

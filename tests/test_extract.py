@@ -94,6 +94,21 @@ CLASSIFICATION_LINE_CASES = [
         (Classification.CONFIDENTIAL, 3, "MOSCOW", 2353),
         "09MOSCOW2353 glued",
     ),
+    (
+        "UNCLASSIFIED TEHRAN 5055 ",
+        (Classification.UNCLASSIFIED, None, "TEHRAN", 5055),
+        "72TEHRAN5055 unpadded serial",
+    ),
+    (
+        "U N C L A S S I F I E D TEHRAN 14 \n\nE.O. 12958",
+        (Classification.UNCLASSIFIED, None, "TEHRAN", 14),
+        "72TEHRAN5055 with serial 14: two digits end the line",
+    ),
+    (
+        "CONFIDENTIAL PAGE 02 TEHRAN 05461 01 OF 02 271458Z",
+        None,
+        "old page line: not station PAGE, serial 02",
+    ),
     ("FM AMEMBASSY MOSCOW", None, "not a classification line"),
 ]
 
