@@ -33,6 +33,7 @@ import tempfile
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -241,8 +242,10 @@ def build_release(
         total = len(documents)
         info = CardInfo(version=version, built_from=_SEEDS_BUILT_FROM)
     kwargs = {} if budget_bytes is None else {"budget_bytes": budget_bytes}
-    with ReleaseWriter(out, version, **kwargs) as writer:
+    with _build_memory_pool(), ReleaseWriter(out, version, **kwargs) as writer:
         sources = _run(documents, total, writer, workers=workers, progress=progress)
+        # Arrow buffers freed by the parse phase go back to the system before the write phase.
+        pa.default_memory_pool().release_unused()
         if not collection:
             info = CardInfo(version=version, built_from=_SEEDS_BUILT_FROM, sources=sources)
         quarantined = writer.quarantined
@@ -250,6 +253,35 @@ def build_release(
             raise BuildError(_strict_message(quarantined))
         writer.write(info)
         return writer.publish()
+
+
+@contextmanager
+def _build_memory_pool() -> Iterator[None]:
+    """Arrow allocations from jemalloc during a build, where pyarrow has it (Linux, macOS);
+    the caller's default pool is restored after.
+
+    pyarrow's default mimalloc keeps pages the build frees (a batch, a row group, a merge
+    buffer: hundreds of MB over a build): on 20,000 generated cables the write phase peaked
+    at ~670 MiB with mimalloc, ~440 MiB with jemalloc, same output.
+    """
+    previous = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # pyarrow built without jemalloc (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _worker_init() -> None:
+    # Spawned workers start with pyarrow's default pool; the build's pool for the whole process.
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # pyarrow built without jemalloc (Windows)
+        pass
 
 
 def check_build(
@@ -704,7 +736,7 @@ def _ordered_map(
         return
     # spawn, not fork: pyarrow's thread pools do not survive a fork.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
     try:
         pending: deque = deque()
         for batch in batches:

@@ -220,10 +220,11 @@ class SortedRows:
     unique (the build removes duplicates before adding rows): a repeated id is a BuildError.
     """
 
-    RUN_BATCH_ROWS = 64
-    """Rows per batch inside a spilled run: what the merge holds in memory per run (64 cables
-    are about 2 MB; 250,000 cables at the default budget make ~100 runs, merged in ~200 MB
-    after the workers have exited)."""
+    RUN_BATCH_ROWS = 16
+    """Rows per batch inside a spilled run: what the merge holds in memory per run (16 cables
+    are about 0.4 MB; 250,000 cables at the default budget make ~100 runs, merged in ~40 MB
+    after the workers have exited; 64 rows a batch made that 160 MB, the largest part of the
+    build's peak that grew with the collection)."""
 
     SPILL_TAKE_ROWS = 1024
     """Rows copied in sorted order at a time while spilling (~25 MB of cables)."""
