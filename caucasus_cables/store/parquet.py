@@ -7,10 +7,10 @@ bytes are reproducible for one pyarrow version; the manifest's content hash is w
 equal across versions.
 
 Rows arrive in input order, in batches, possibly from several processes. ``SortedRows`` keeps
-them in memory up to a budget, then spills each full buffer as a sorted run (Arrow IPC, lz4)
-and finally merges the runs by id, so a collection of any size is sorted with memory bounded by
-the budget, not the corpus. ``ShardWriter`` cuts the sorted stream into fixed-size row groups
-and ``train-NNNNN-of-MMMMM.parquet`` shards.
+them in memory up to a budget, then spills each full buffer as a sorted run (Arrow IPC,
+uncompressed) and finally merges the runs by id, so a collection of any size is sorted with
+memory bounded by the budget, not the corpus. ``ShardWriter`` cuts the sorted stream into
+fixed-size row groups and ``train-NNNNN-of-MMMMM.parquet`` shards.
 """
 
 from __future__ import annotations
@@ -280,8 +280,10 @@ class SortedRows:
         order = pc.sort_indices(table.column(self.key))
         self.spill_dir.mkdir(parents=True, exist_ok=True)
         path = self.spill_dir / f"run-{len(self._runs):05d}.arrow"
-        codec = "lz4" if pa.Codec.is_available("lz4") else None
-        options = pa.ipc.IpcWriteOptions(compression=codec)
+        # Uncompressed: lz4 costs per column buffer, and a run batch of 16 rows has hundreds of
+        # small buffers; it made spilling and merging ~5x slower (0.30 against 0.05 ms a row)
+        # for half the temporary disk (runs take about the rows' Arrow size: ~25 kB a cable).
+        options = pa.ipc.IpcWriteOptions(compression=None)
         with (
             pa.OSFile(str(path), "wb") as sink,
             pa.ipc.new_file(sink, table.schema, options=options) as writer,
