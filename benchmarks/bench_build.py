@@ -108,21 +108,19 @@ def _tree(root: int) -> list[int]:
 
 
 def _pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_bytes(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def _rss(pid: int) -> int:
+    return _proc_bytes(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _proc_bytes(path: str, key: str) -> int:
+    """The ``key`` line (in kB) of a /proc file, in bytes; 0 when the process is gone."""
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(path) as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
