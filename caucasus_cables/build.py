@@ -43,9 +43,8 @@ import pyarrow as pa
 
 from caucasus_cables._version import DATASET_VERSION
 from caucasus_cables.catalog import DocumentKind, iter_seed_documents, sha256_bytes
-from caucasus_cables.checks import check_tables, table_failures
-from caucasus_cables.entities.annotate import annotate
-from caucasus_cables.entities.gazetteer import entities
+from caucasus_cables.checks import table_failures
+from caucasus_cables.entities.annotate import annotate, entity_tables
 from caucasus_cables.entities.link_store import LinkCollector, LinkEntry, link_entry
 from caucasus_cables.errors import BuildError, ParseError
 from caucasus_cables.parse.cable import parse_cable
@@ -66,8 +65,6 @@ from caucasus_cables.tables import (
     PARENT_TABLES,
     child_table,
     dumps_table,
-    entities_table,
-    links_table,
     record_dump,
     table_for,
 )
@@ -265,9 +262,7 @@ def _build_memory_pool() -> Iterator[None]:
     at ~670 MiB with mimalloc, ~440 MiB with jemalloc, same output.
     """
     previous = pa.default_memory_pool()
-    try:
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # pyarrow built without jemalloc (Windows)
+    if not _use_jemalloc():
         yield
         return
     try:
@@ -276,12 +271,14 @@ def _build_memory_pool() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
-def _worker_init() -> None:
-    # Spawned workers start with pyarrow's default pool; the build's pool for the whole process.
+def _use_jemalloc() -> bool:
+    """Make jemalloc pyarrow's default pool; False where pyarrow lacks it (Windows). Also the
+    initializer of spawned workers, which start with pyarrow's default pool."""
     try:
         pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # pyarrow built without jemalloc (Windows)
-        pass
+    except NotImplementedError:
+        return False
+    return True
 
 
 def check_build(
@@ -669,8 +666,7 @@ def _run(
             progress.advance(result.size)
         del result
     del taken
-    tables = {"entities": entities_table(entities()), "links": links_table(collector.links())}
-    for name, table in check_tables(tables).items():
+    for name, table in entity_tables(collector.links()).items():
         writer.add_table(name, table)
     return tuple(sorted(sources))
 
@@ -736,7 +732,7 @@ def _ordered_map(
         return
     # spawn, not fork: pyarrow's thread pools do not survive a fork.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_use_jemalloc)
     try:
         pending: deque = deque()
         for batch in batches:

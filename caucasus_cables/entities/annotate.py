@@ -17,10 +17,10 @@ import pyarrow as pa
 
 from caucasus_cables.checks import check_tables
 from caucasus_cables.entities.gazetteer import entities
-from caucasus_cables.entities.links import LinkDocument, LinkSummary, links_among, summarize
+from caucasus_cables.entities.links import LinkDocument, LinkSummary, summarize
 from caucasus_cables.entities.mentions import find_mentions
 from caucasus_cables.records.cable import Cable
-from caucasus_cables.records.entities import DocumentKindName, Mention
+from caucasus_cables.records.entities import DocumentKindName, Link, Mention
 from caucasus_cables.records.news import NewsArticle
 from caucasus_cables.tables import entities_table, links_table
 
@@ -74,12 +74,10 @@ def annotate(record: Cable | NewsArticle) -> tuple[Cable | NewsArticle, LinkSumm
     return annotated, summarize(LinkDocument.from_record(annotated, mentions))
 
 
-def entity_tables(summaries: Iterable[LinkSummary]) -> dict[str, pa.Table]:
-    """The ``entities`` table (the packaged gazetteer) and the ``links`` among the summarised
-    documents, both checked (``checks.check_tables``: raises IntegrityError on a broken rule).
+def entity_tables(links: Iterable[Link]) -> dict[str, pa.Table]:
+    """The ``entities`` table (the packaged gazetteer) and the ``links`` table of ``links``
+    (from ``links_among`` or the build's ``link_store.LinkCollector``), both checked
+    (``checks.check_tables``: raises IntegrityError on a broken rule).
     """
-    tables = {
-        "entities": entities_table(entities()),
-        "links": links_table(links_among(summaries)),
-    }
+    tables = {"entities": entities_table(entities()), "links": links_table(list(links))}
     return dict(check_tables(tables))

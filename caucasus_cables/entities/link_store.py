@@ -29,9 +29,8 @@ from typing import NamedTuple
 from caucasus_cables.entities.links import (
     LinkSummary,
     _anchors,
-    _citations,
+    _joined,
     _Ref,
-    _same_events,
     _Sighting,
 )
 from caucasus_cables.records.entities import Link
@@ -124,8 +123,7 @@ class LinkCollector:
         self._file.close()
         anchors = _anchors(self._counts, len(self._kinds))
         linking = {summary.id: summary for summary in self._useful(anchors)}
-        links = _citations(linking, self._kinds) + _same_events(linking, anchors, max_days)
-        return sorted(links, key=lambda link: (link.from_id, link.to_id, link.kind.value))
+        return _joined(linking, self._kinds, anchors, max_days)
 
     def _useful(self, anchors: set[str]) -> Iterator[LinkSummary]:
         with self.path.open(encoding="utf-8") as lines:

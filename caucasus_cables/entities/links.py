@@ -458,7 +458,14 @@ def links_among(summaries: Iterable[LinkSummary], *, max_days: int = 1) -> list[
                 references=tuple(_Ref(ref.raw, ref.id) for ref in summary.references),
                 entities=frozenset(),
             )
-    anchors = _anchors(counts, len(kinds))
+    return _joined(linking, kinds, _anchors(counts, len(kinds)), max_days)
+
+
+def _joined(
+    linking: dict[str, LinkSummary], kinds: Mapping[str, str], anchors: set[str], max_days: int
+) -> list[Link]:
+    """Citation and same-event links among ``linking`` (every id's kind in ``kinds``), sorted
+    by (from, to, kind)."""
     links = _citations(linking, kinds) + _same_events(linking, anchors, max_days)
     return sorted(links, key=lambda link: (link.from_id, link.to_id, link.kind.value))
 
