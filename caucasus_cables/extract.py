@@ -643,10 +643,15 @@ _SECURITY_LINE = re.compile(r"ZN[YR][ \t]+(?P<classes>[A-Z]{5})[ \t]+ZZH\b")
 
 def _de_line(text: str) -> re.Match[str] | None:
     """The DE line in the routing header (routing and de_station both read it); memoised."""
+    return _routing_line(text, "de", _DE_LINE)
+
+
+def _routing_line(text: str, key: str, pattern: _LinePattern) -> re.Match[str] | None:
+    """The first match of ``pattern`` in the routing header, memoised under ``key``."""
     memo = _memo(text)
-    if "de" not in memo:
-        memo["de"] = _DE_LINE.search(text, 0, _routing_end(text))
-    return memo["de"]
+    if key not in memo:
+        memo[key] = pattern.search(text, 0, _routing_end(text))
+    return memo[key]
 
 
 def routing(text: str) -> Routing | None:
@@ -826,10 +831,7 @@ _FM_LINE = _LinePattern(r"[ \t]*FM[ \t]+(?P<origin>[A-Za-z][^\n]*?)[ \t]*$")
 
 def _fm_line(text: str) -> re.Match[str] | None:
     """The FM line in the routing header (origin and the addressees both read it); memoised."""
-    memo = _memo(text)
-    if "fm" not in memo:
-        memo["fm"] = _FM_LINE.search(text, 0, _routing_end(text))
-    return memo["fm"]
+    return _routing_line(text, "fm", _FM_LINE)
 
 
 def origin(text: str) -> str | None:
