@@ -238,6 +238,15 @@ def _hint(asked: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _unknown(what: str, asked: str, choices: Sequence[str]) -> LoadError:
+    """'unknown <what> <asked>; choose one of: ...' with the closest choice, if any."""
+    return LoadError(
+        f"unknown {what} {asked!r}; choose one of: {', '.join(choices)}" + _hint(asked, choices),
+        name=asked,
+        choices=list(choices),
+    )
+
+
 # -- Checksums --------------------------------------------------------------------------------
 
 _VERIFIED: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
@@ -310,12 +319,7 @@ def _ordered_tables(manifest: Manifest) -> list[str]:
 
 def _check_table(name: str, manifest: Manifest) -> None:
     if name not in manifest.tables:
-        choices = _ordered_tables(manifest)
-        raise LoadError(
-            f"unknown dataset {name!r}; choose one of: {', '.join(choices)}" + _hint(name, choices),
-            name=name,
-            choices=choices,
-        )
+        raise _unknown("dataset", name, _ordered_tables(manifest))
 
 
 @dataclass(frozen=True)
@@ -804,12 +808,7 @@ def load(
     data is returned then).
     """
     if output not in OUTPUTS:
-        raise LoadError(
-            f"unknown output {output!r}; choose one of: {', '.join(OUTPUTS)}"
-            + _hint(output, OUTPUTS),
-            name=output,
-            choices=list(OUTPUTS),
-        )
+        raise _unknown("output", output, OUTPUTS)
     if output == "records":
         if columns is not None:
             raise LoadError("output='records' gives whole records; leave columns out")
@@ -1271,12 +1270,7 @@ def export(
     Raises LoadError for an unknown format, and what ``load()`` raises.
     """
     if format not in EXPORT_FORMATS:
-        raise LoadError(
-            f"unknown format {format!r}; choose one of: {', '.join(EXPORT_FORMATS)}"
-            + _hint(format, EXPORT_FORMATS),
-            name=format,
-            choices=list(EXPORT_FORMATS),
-        )
+        raise _unknown("format", format, EXPORT_FORMATS)
     source = _source(name, version)
     query = _query(source, where, filters)
     out = Path(out)
