@@ -1024,17 +1024,24 @@ def classification_line(text: str) -> ClassificationLine | None:
     return _ctx(text).line
 
 
+@lru_cache(maxsize=64)
+def _class_of_word(raw: str) -> Classification:
+    """'C O N F I D E N T I A L', 'S e c r e t', 'SS E C R E T' -> the classification (the
+    few spellings recur in every cable, hence the cache)."""
+    return _CLASS_WORDS.get(despace(raw).upper(), Classification.SECRET)
+
+
 def _classification_line_of(m: re.Match[str] | None) -> ClassificationLine | None:
     if m is None:
         return None
-    word = despace(m.group("word")).upper()
+    word, part, of, station, serial = m.group("word", "part", "of", "station", "serial")
     return ClassificationLine(
-        classification=_CLASS_WORDS.get(word, Classification.SECRET),
-        raw_classification=m.group("word"),
-        section=int(m.group("part")) if m.group("part") else None,
-        sections=int(m.group("of")) if m.group("of") else None,
-        station=_collapse(m.group("station")),
-        serial=int(m.group("serial")),
+        classification=_class_of_word(word),
+        raw_classification=word,
+        section=int(part) if part else None,
+        sections=int(of) if of else None,
+        station=_collapse(station),
+        serial=int(serial),
         start=m.start("word"),
         end=m.end(),
     )

@@ -277,7 +277,6 @@ def _derive_id(
     note: Note,
 ) -> tuple[str, str, IdSource]:
     """(id, station, id_source) from the text, else from the argument or the file name."""
-    at_line = line_number(t, line.start) if line is not None else 1
     given: list[tuple[str, IdSource, str]] = []
     if id_argument is not None:
         canonical = extract.canonical_cable_id(str(id_argument))
@@ -307,7 +306,7 @@ def _derive_id(
                 f"{label} {other!r} disagrees with the station and serial of the text "
                 f"({located[0]} {located[1]})",
                 field="id",
-                line=at_line,
+                line=_line_of(t, line),
             )
         if yy is not None and yy != other_yy:
             raise ParseError(f"{label} {other!r} disagrees with the text's year", field="id")
@@ -326,8 +325,14 @@ def _derive_id(
         f"no year in the text for {located[0]} {located[1]}: no DTG ('O 311351Z AUG 07'), "
         "date line or export row; pass id= or a source file named by the reference id",
         field="id",
-        line=at_line,
+        line=_line_of(t, line),
     )
+
+
+def _line_of(t: str, line: extract.ClassificationLine | None) -> int:
+    """Line number of the classification line for an error message (1 without one); counted
+    only when an error needs it, as counting line breaks costs a pass over the header."""
+    return line_number(t, line.start) if line is not None else 1
 
 
 # Every field of a Paragraph, as ``dict(paragraph)`` gives them.
