@@ -1111,19 +1111,37 @@ _ZONE_END = re.compile(r"E\.[ \t]?O\.?[ \t]?1[0-9]{4}|EO[ \t]+1[0-9]{4}|TAGS?\b|
 _COLON_AFTER = re.compile(r"(?:ECT)?[ \t]*:")
 
 
-def _caveat_zone(text: str) -> tuple[int, int]:
-    line = classification_line(text)
+def _caveat_zone(c: _Ctx) -> tuple[int, int]:
+    line = c.line
     start = line.start if line else 0
-    upper = _upper_header(text)
+    upper = c.upper
     limit = min(len(upper), start + 3000)
     for m in _ZONE_END.finditer(upper, line.end if line else 0, limit):
         if (
             m.group(0)[0] == "E"
-            or _starts_line(text, m.start())
+            or _starts_line(c.text, m.start())
             or _COLON_AFTER.match(upper, m.end()) is not None
         ):
             return start, m.start()
     return start, limit
+
+
+@lru_cache(maxsize=1024)
+def _caveats_in(zone: str) -> tuple[Caveat, ...]:
+    """The caveats of an upper-cased zone (or part of one), by first appearance."""
+    found: list[tuple[int, Caveat]] = []
+    for word, caveat in _CAVEAT_WORDS:
+        at = zone.find(word)
+        if at >= 0:
+            found.append((at, caveat))
+    for m in _REL_CAVEAT.finditer(zone):
+        if m.start() == 0 or not zone[m.start() - 1].isalpha():
+            found.append((m.start(), Caveat.REL))
+            break
+    # No two words start at one offset (none is a prefix of another, none starts with R like
+    # REL), so the sort never compares two caveats.
+    found.sort()
+    return tuple(dict.fromkeys(caveat for _, caveat in found))
 
 
 def caveats(text: str) -> list[Caveat]:
@@ -1135,22 +1153,19 @@ def caveats(text: str) -> list[Caveat]:
     >>> caveats("UNCLAS MOSCOW 002629\\n\\nSENSITIVE\\nSIPDIS\\n\\nE.O. 12958: N/A")
     [<Caveat.SENSITIVE: 'SENSITIVE'>, <Caveat.SIPDIS: 'SIPDIS'>]
     """
-    start, end = _caveat_zone(text)
-    zone = _upper_header(text)[start:end]
-    found: list[tuple[int, Caveat]] = []
-    for word, caveat in _CAVEAT_WORDS:
-        at = zone.find(word)
-        if at >= 0:
-            found.append((at, caveat))
-    for m in _REL_CAVEAT.finditer(zone):
-        if m.start() == 0 or not zone[m.start() - 1].isalpha():
-            found.append((m.start(), Caveat.REL))
-            break
-    out: list[Caveat] = []
-    for _, caveat in sorted(found, key=lambda item: item[0]):
-        if caveat not in out:
-            out.append(caveat)
-    return out
+    c = _ctx(text)
+    start, end = _caveat_zone(c)
+    line = c.line
+    if line is None or end < line.end:
+        return list(_caveats_in(c.upper[start:end]))
+    # Within the classification line a caveat can only be (part of) the station: the other
+    # parts (classification word, SECTION nn OF nn, serial) hold none and end in blanks or
+    # digits, which no caveat word has. So the zone is read as the station, then what follows
+    # the line; both repeat from cable to cable where the whole zone (with the serial) does not.
+    s0, s1 = c.layout.classification.span("station")
+    head = _caveats_in(c.upper[s0:s1])
+    tail = _caveats_in(c.upper[line.end : end])
+    return list(dict.fromkeys(head + tail)) if head else list(tail)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1159,9 +1174,8 @@ def caveats(text: str) -> list[Caveat]:
 
 # "E.O. 12958: DECL: 08/31/2017", "EO 12958 DECL: 2020/02/23", "E.O.12356: DECL:OADR",
 # "E.o. 12958: decl: 08/06/2033", "E.O. 12958: DNG: CO 03/31/2018", "E.O. 12958: N/A TAGS: ..."
-# (matched upper-cased; two patterns so that each starts with a literal).
-_EO_DOTTED = re.compile(r"E\.[ \t]?O\.?[ \t]*:?[ \t]*(?P<eo>1[0-9]{4})[ \t]*:?[ \t]*")
-_EO_PLAIN = re.compile(r"EO[ \t]*:?[ \t]*(?P<eo>1[0-9]{4})[ \t]*:?[ \t]*")
+# (matched upper-cased; one pattern: the plain form is taken only where no letter comes before).
+_EO_LINE = re.compile(r"(?:E\.[ \t]?O\.?|EO)[ \t]*:?[ \t]*(?P<eo>1[0-9]{4})[ \t]*:?[ \t]*")
 _EO_REST_END = re.compile(r"TAGS?\b|SUBJ")
 # m/d/y ("08/31/2017", "6/3/08", "12-29-13") or y/m/d ("2020/02/23").
 _DECL_DATE = re.compile(
@@ -1191,23 +1205,36 @@ def declassification(text: str) -> Declassification | None:
     return Declassification(**fields) if fields is not None else None
 
 
+def _eo_context(text: str, m: re.Match[str]) -> bool:
+    return m.string[m.start() + 1] == "." or _not_after_letter(text, m)
+
+
 def _declassification(text: str) -> dict[str, Any] | None:
     """``declassification`` as the keyword dict of ``Declassification``."""
-    dotted = _header_match(text, _EO_DOTTED)
-    plain = _header_match(text, _EO_PLAIN, _not_after_letter)
-    candidates = [m for m in (dotted, plain) if m is not None]
-    if not candidates:
+    # The earliest E.O. after the classification line, else the earliest before it. The two
+    # forms never overlap ('E.' / 'EO'), so one search finds what the earlier of two would.
+    m = _header_match(text, _EO_LINE, _eo_context)
+    if m is None:
         return None
-    start = _layout(text).routing_end or 0
-    # The earliest after the classification line, else the earliest before it.
-    m = min(candidates, key=lambda c: (c.start() < start, c.start()))
-    upper = _upper_header(text)
+    upper = m.string
     rest_end = _line_end(text, m.end(), len(upper))
     stop = _EO_REST_END.search(upper, m.end(), min(rest_end, m.end() + 120))
     if stop is not None:
         rest_end = stop.start()
     rest = text[m.end() : min(rest_end, m.end() + 120)]
-    raw = _collapse(text[m.start() : m.end()] + rest)
+    value, exemption = _decl_rest(rest)
+    return {
+        "executive_order": m.group("eo"),
+        "date": value,
+        "exemption": exemption,
+        "raw": _collapse(text[m.start() : m.end()] + rest),
+    }
+
+
+@lru_cache(maxsize=1024)
+def _decl_rest(rest: str) -> tuple[date | None, str | None]:
+    """The date and the exemption of what follows 'E.O. 12958:' ('DECL: 08/31/2017', 'N/A'),
+    which recur from cable to cable."""
     value: date | None = None
     exemption = rest
     d = _DECL_DATE.search(rest)
@@ -1223,12 +1250,7 @@ def _declassification(text: str) -> dict[str, Any] | None:
             )
         exemption = rest[: d.start()] + rest[d.end() :]
     exemption = _collapse(_DECL_KEYWORD.sub("", exemption.strip())).strip(" .,;:")
-    return {
-        "executive_order": m.group("eo"),
-        "date": value,
-        "exemption": exemption or None,
-        "raw": raw,
-    }
+    return value, exemption or None
 
 
 # "Classified By: Political Minister-Counselor Alice G. Wells. Reason: 1.4 (b, d)"
@@ -1288,9 +1310,11 @@ def _is_name_token(token: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
 def _split_name_title(who: str) -> tuple[str | None, str | None]:
     """'Political Minister-Counselor Alice G. Wells' -> ('Alice G. Wells', 'Political ...');
-    'Kathleen Doherty, Economic Counselor' -> ('Kathleen Doherty', 'Economic Counselor')."""
+    'Kathleen Doherty, Economic Counselor' -> ('Kathleen Doherty', 'Economic Counselor').
+    Memoised: a post's classifiers sign many cables."""
     who = who.strip(" \t.,;:")
     if not who:
         return None, None
@@ -1311,7 +1335,9 @@ def _split_name_title(who: str) -> tuple[str | None, str | None]:
     return " ".join(name_tokens), title
 
 
-def _reasons(rest: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _reasons(rest: str) -> tuple[str, ...]:
+    """Reasons in ``rest`` from its first number on ('1.4 (b) and (d).' recurs: memoised)."""
     reasons: list[str] = []
     numbers = list(_REASON_NUMBER.finditer(rest))
     for i, num in enumerate(numbers):
@@ -1323,12 +1349,11 @@ def _reasons(rest: str) -> list[str]:
                 reasons.append(reason)
         if not any(r.startswith(prefix) for r in reasons):
             reasons.append(prefix)
-    return reasons
+    return tuple(reasons)
 
 
 def _classified_by_with_repairs(text: str) -> tuple[dict[str, Any] | None, list[Repair]]:
     """``classified_by`` as the keyword dict of ``ClassifiedBy``, with repairs."""
-    end = header_end(text)
     m = _header_match(text, _CLASSIFIED_BY, _not_after_letter)
     if m is not None and text[m.end() : _line_end(text, m.end())].rstrip().endswith("..."):
         # A copy cut short ("for reasons 1.5 (b...", 09THEHAGUE271): a later complete one wins.
@@ -1338,6 +1363,7 @@ def _classified_by_with_repairs(text: str) -> tuple[dict[str, Any] | None, list[
                 break
     if m is None:
         # Some cables classify in the first paragraph: "¶1. (U) CLASSIFIED BY CDA ..."
+        end = header_end(text)
         limit = min(len(text), end + 1500)
         m = None
         for word in ("LASSIFIED", "lassified"):
@@ -1405,7 +1431,10 @@ def _classified_by_with_repairs(text: str) -> tuple[dict[str, Any] | None, list[
     if numbers and who == rest:
         who = rest[: numbers.start()]
     name, title = _split_name_title(who)
-    return {"name": name, "title": title, "reasons": _reasons(rest), "raw": raw}, repairs
+    # _reasons reads from the first number on, and the character before it (look-behind):
+    # what comes earlier (the name) is cut off so that the reasons part alone is the key.
+    reasons = list(_reasons(rest[max(0, numbers.start() - 1) :])) if numbers else []
+    return {"name": name, "title": title, "reasons": reasons, "raw": raw}, repairs
 
 
 def classified_by(text: str) -> ClassifiedBy | None:
@@ -1599,19 +1628,25 @@ _REF_STOP = re.compile(
     re.IGNORECASE,
 )
 _REF_INLINE_STOP = re.compile(r"Classified[ \t]+By\b|\b1\.[ \t]*\(", re.IGNORECASE)
-# Entry labels: "A.", "A)", "(A)", "¶B." (WikiLeaks put a pilcrow before line-initial letters).
-_REF_LABEL = re.compile(
-    r"(?:(?<=[\s;,])|^)¶?(?:\((?P<l1>[A-Za-z])\)|(?P<l2>[A-Za-z])[.)])(?=[ \t\n])"
-)
+# Entry labels: "A.", "A)", "(A)", "¶B." (WikiLeaks put a pilcrow before line-initial letters),
+# at the start of the block or after a blank, ';' or ','. That character starts the second
+# pattern (rather than a look-behind) so that the engine skips from one blank to the next; it
+# is never part of the label before, which ends in '.' or ')'.
+_REF_LABEL_BODY = r"¶?(?:\((?P<l1>[A-Za-z])\)|(?P<l2>[A-Za-z])[.)])(?=[ \t\n])"
+_REF_LABEL = re.compile(_REF_LABEL_BODY)
+_REF_LABEL_AFTER = re.compile(r"[\s;,]" + _REF_LABEL_BODY)
 # A reference id written as one token: "09BAMAKO280" (10BAMAKO52).
 # (The look-behind comes after the first digit: see _EXPORT_ID.)
 _GLUED_ID = re.compile(
     r"[0-9](?<![A-Za-z0-9][0-9])[0-9](?P<station>[A-Z]{4,})[0-9]{1,6}(?![A-Za-z0-9])"
 )
 # One citation: [YEAR] STATION [YEAR] SERIAL ["/" YY] ["(" YY ")"]; serial may use letter O.
+# The look-behind only spares the engine the tries inside a word: a citation whose station
+# starts there would have been found from the word's first letter (no match ends before a
+# letter), so the matches are the same.
 _CITATION = re.compile(
     r"(?:(?P<y1>'?[0-9]{2}|(?:19|20)[0-9]{2})[ \t]+)?"
-    r"(?P<station>[A-Za-z][A-Za-z'-]*(?:[ \t][A-Za-z][A-Za-z'-]*){0,3}?)[ \t]+"
+    r"(?<![A-Za-z])(?P<station>[A-Za-z][A-Za-z'-]*(?:[ \t][A-Za-z][A-Za-z'-]*){0,3}?)[ \t]+"
     r"(?:(?P<y2>[0-9]{2})[ \t]+)?(?P<serial>[0-9][0-9O]{0,6}|O[0-9][0-9O]{0,5})(?![0-9A-Za-z])"
     r"(?:/(?P<y3>[0-9]{2})(?![0-9]))?(?:[ \t]*\((?P<y4>[0-9]{2})\))?"
 )
@@ -1628,7 +1663,6 @@ _NOT_STATIONS = frozenset(
     DECEMBER JAN FEB MAR APR JUN JUL AUG SEP SEPT OCT NOV DEC NO NUMBER SECTION
     """.split()
 )
-_STATION_OK = re.compile(r"[A-Z][A-Z'-]*(?: [A-Z][A-Z'-]*)*")
 
 
 def _ref_context(text: str, m: re.Match[str]) -> bool:
@@ -1641,7 +1675,7 @@ def _reference_block(text: str) -> tuple[int, str] | None:
     m = _header_match(text, _REF_START, _ref_context)
     if m is None:
         return None
-    end = header_end(text)
+    end = _ctx(text).header_end
     line_end = _line_end(text, m.end(), end)
     lines = [text[m.end() : line_end]]
     pos = line_end
@@ -1665,29 +1699,49 @@ def _reference_block(text: str) -> tuple[int, str] | None:
         blank = False
         lines.append(line)
     block = "\n".join(lines)
-    stop = _REF_INLINE_STOP.search(block)
-    if stop:
-        block = block[: stop.start()]
+    block = block[: _inline_stop(block)]
     if page_break_spans(block):  # "B. TRIPOLI 1038 TRIPOLI 00001066 001.2 OF 004" (07TRIPOLI1066)
         block = remove_page_breaks(block)
     return m.end(), block
 
 
+def _inline_stop(block: str) -> int:
+    """Where ``_REF_INLINE_STOP`` first matches in ``block``, else its length. Without '1.' and,
+    in ASCII (where IGNORECASE is plain ASCII case), without 'classified' in any case, there
+    is no match: the search, which has no literal to skip ahead with, is left out."""
+    if block.isascii() and "1." not in block and "classified" not in block.lower():
+        return len(block)
+    stop = _REF_INLINE_STOP.search(block)
+    return len(block) if stop is None else stop.start()
+
+
 _ENTRY_SPLIT = re.compile(r"[;\n]")
+
+
+def _ref_labels(block: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, letter) of every entry label: at the start of the block, then after a
+    blank, ';' or ','."""
+    pos = 0
+    m = _REF_LABEL.match(block)
+    if m is not None:
+        yield 0, m.end(), m.group("l1") or m.group("l2")
+        pos = m.end()
+    for m in _REF_LABEL_AFTER.finditer(block, pos):
+        yield m.start() + 1, m.end(), m.group("l1") or m.group("l2")
 
 
 def _split_entries(block: str) -> list[tuple[str | None, str]]:
     """Split a REF block into (label, entry) pairs; labels must run A, B, C..."""
     cuts: list[tuple[int, int, str]] = []
     expected = "A"
-    for m in _REF_LABEL.finditer(block):
-        label = (m.group("l1") or m.group("l2")).upper()
+    for start, end, letter in _ref_labels(block):
+        label = letter.upper()
         if label == expected:
-            cuts.append((m.start(), m.end(), label))
+            cuts.append((start, end, label))
             expected = chr(ord(expected) + 1)
-        elif cuts and label == cuts[-1][2] and m.start() - cuts[-1][1] <= 2:
+        elif cuts and label == cuts[-1][2] and start - cuts[-1][1] <= 2:
             # "A. (A) DANILOVICH-NORIEGA TELCON": the same label written twice.
-            cuts[-1] = (cuts[-1][0], m.end(), label)
+            cuts[-1] = (cuts[-1][0], end, label)
     if not cuts:
         return [(None, p) for p in _ENTRY_SPLIT.split(block) if p.strip()]
     entries: list[tuple[str | None, str]] = []
@@ -1698,8 +1752,7 @@ def _split_entries(block: str) -> list[tuple[str | None, str]]:
 
 
 def _year_of(m: re.Match[str], default: int | None) -> int | None:
-    for key in ("y1", "y2", "y3", "y4"):
-        value = m.group(key)
+    for value in m.group("y1", "y2", "y3", "y4"):
         if value:
             return int(value.lstrip("'")) % 100
     return default % 100 if default is not None else None
@@ -1716,14 +1769,13 @@ def _cited(entry: str, year: int | None, offset: int) -> tuple[list[str], list[R
     if cited:
         return cited, repairs
     for m in _CITATION.finditer(entry):
-        words = _collapse(m.group("station")).upper().split()
+        # ASCII letters, "'" and "-" in words that start with a letter, one blank or tab apart.
+        words = m.group("station").upper().split()
         while words and words[0] in _NOT_STATIONS:
             words.pop(0)
-        if not words or any(w in _NOT_STATIONS for w in words):
+        if not words or not _NOT_STATIONS.isdisjoint(words):
             continue
         station_raw = " ".join(words)
-        if not _STATION_OK.fullmatch(station_raw):
-            continue
         yy = _year_of(m, year)
         serial = m.group("serial")
         if "O" in serial:
