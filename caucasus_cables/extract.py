@@ -890,20 +890,25 @@ _Addressee = tuple[str | None, str, Precedence | None, int | None, str | None]
 
 
 @lru_cache(maxsize=8192)
-def _address_line(line: str) -> _Addressee | None:
-    """The addressee on one stripped line of the TO/INFO block (after the TO or INFO word),
-    None when the line ends the list. Memoised: the same lines ('RUEAIIA/CIA WASHDC',
-    collectives) recur in cable after cable, and the result does not depend on where the
-    line is (the caller adds the role and the offset). Lines are bounded by the header span."""
-    if not line or (line[0] not in _NOT_STOP_FIRST and _HEADER_STOP.match(line)):
-        return None
+def _address_line(line: str, mcn_cut: bool) -> _Addressee:
+    """The addressee on one stripped line of the TO/INFO block (after the TO or INFO word).
+
+    Memoised: the same lines ('RUEAIIA/CIA WASHDC', collectives) recur in cable after cable,
+    and the result does not depend on where the line is (the caller adds role and offset).
+    ``mcn_cut``: the caller cut a trailing MCN off the line ('... IMMEDIATE 3484'), so that
+    lines differing only in it share one entry; the name is then '' when nothing but the MCN
+    followed the routing indicator. Lines are bounded by the header span.
+    """
     ri = None
     head, slash, rest = line.partition("/")
     if slash and 4 <= len(head) <= 8 and head[0] == "R" and head.isalpha() and head.isupper():
         ri, line = head, rest
     tokens = line.split()
     mcn = None
-    if len(tokens) > 1 and tokens[-1].isdigit() and len(tokens[-1]) <= 5:
+    if mcn_cut:
+        if not tokens:
+            return ri, "", None, None, None
+    elif len(tokens) > 1 and tokens[-1].isdigit() and len(tokens[-1]) <= 5:
         mcn = int(tokens.pop())
     prec = None
     typo = None
@@ -918,6 +923,19 @@ def _address_line(line: str) -> _Addressee | None:
             if len(tokens) > 1 and tokens[-1].upper() == "NIACT":
                 tokens.pop()
     return ri, " ".join(tokens), prec, mcn, typo
+
+
+def _addressee(line: str) -> _Addressee:
+    """The addressee on a line: [RI "/"] NAME [PRECEDENCE] [MCN]."""
+    body, blank, number = line.rpartition(" ")
+    if not (blank and number.isdigit() and len(number) <= 5):
+        return _address_line(line, False)
+    # The MCN is cut off before the cache (it differs from cable to cable). It is one only
+    # after something else; alone after the routing indicator it is the name.
+    ri, name, prec, _, typo = _address_line(body, True)
+    if not name:
+        return ri, number, None, None, None
+    return ri, name, prec, int(number), typo
 
 
 def _addressees(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
@@ -949,10 +967,9 @@ def _addressees(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
             if fm is None:
                 continue
             break
-        fields = _address_line(line)
-        if fields is None:
+        if not line or (line[0] not in _NOT_STOP_FIRST and _HEADER_STOP.match(line)):
             break
-        ri, name, prec, mcn, typo = fields
+        ri, name, prec, mcn, typo = _addressee(line)
         if name:
             out.append(
                 {
@@ -1446,8 +1463,8 @@ _TAGS_CONTINUATION = re.compile(
 
 
 def _field_match(text: str, pattern: re.Pattern[str], accept: Any) -> re.Match[str] | None:
-    """``_header_match(text, pattern, accept)``, its usual case first: the first match after
-    the classification line is accepted. One search; the general loop only for the rest."""
+    """``_header_match(text, pattern, accept)`` with its usual case in one search: the first
+    match after the classification line, accepted. Anything else goes to the general loop."""
     c = _ctx(text)
     upper = c.upper
     m = pattern.search(upper, min(c.routing_start, len(upper)))
@@ -1458,7 +1475,8 @@ def _field_match(text: str, pattern: re.Pattern[str], accept: Any) -> re.Match[s
 
 def _tags_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    if _starts_line(text, pos):
+    # Usually right after a line break: known without _starts_line's slice.
+    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
         return True
     before = text[pos - 1]
     if before.isdigit() or text[max(0, pos - 4) : pos].rstrip().endswith("N/A"):
@@ -1535,7 +1553,8 @@ def _subject_inline_end(line: str) -> re.Match[str] | None:
 
 def _subject_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    if _starts_line(text, pos):
+    # Usually right after a line break: known without _starts_line's slice.
+    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
         return True
     before = text[pos - 1]
     # Glued on a lower-case or digit ending ("...dprk, sy, iaea, parm, prelSubject: ..."), or
@@ -2278,8 +2297,9 @@ def _name_pieces(name: str) -> list[str]:
 
 def _are_names(pieces: list[str]) -> bool:
     """Every piece one to four name words, none of them a word that ends cables."""
-    if not all(_SIGNATURE.fullmatch(p) for p in pieces):
-        return False
+    for piece in pieces:
+        if _SIGNATURE.fullmatch(piece) is None:
+            return False
     # Name words are ASCII letters and punctuation: upper-casing the joined pieces gives the
     # words of each upper-cased.
     return _NOT_SIGNATURES.isdisjoint(" ".join(pieces).upper().split())
