@@ -927,6 +927,8 @@ def _address_line(line: str, mcn_cut: bool) -> _Addressee:
 
 def _addressee(line: str) -> _Addressee:
     """The addressee on a line: [RI "/"] NAME [PRECEDENCE] [MCN]."""
+    if not line[-1].isdigit():  # no MCN: half the lines, spared the split
+        return _address_line(line, False)
     body, blank, number = line.rpartition(" ")
     if not (blank and number.isdigit() and len(number) <= 5):
         return _address_line(line, False)
