@@ -885,36 +885,59 @@ _HEADER_STOP = re.compile(
 # First characters of addressee lines that cannot start a header line: skip the regex.
 _NOT_STOP_FIRST = frozenset("RrAaNnDdJjHhWwLlBbFfGgKkMmOoPpQqVvXxYyZz")
 
+# An addressee read: routing indicator, name, precedence, MCN, the precedence typo as written.
+_Addressee = tuple[str | None, str, Precedence | None, int | None, str | None]
 
-def _addressee(line: str, role: RecipientRole, offset: int) -> tuple[dict[str, Any], Repair | None]:
+
+@lru_cache(maxsize=8192)
+def _address_line(line: str, mcn_cut: bool) -> _Addressee:
+    """The addressee on one stripped line of the TO/INFO block (after the TO or INFO word).
+
+    Memoised: the same lines ('RUEAIIA/CIA WASHDC', collectives) recur in cable after cable,
+    and the result does not depend on where the line is (the caller adds role and offset).
+    ``mcn_cut``: the caller cut a trailing MCN off the line ('... IMMEDIATE 3484'), so that
+    lines differing only in it share one entry; the name is then '' when nothing but the MCN
+    followed the routing indicator. Lines are bounded by the header span.
+    """
     ri = None
     head, slash, rest = line.partition("/")
     if slash and 4 <= len(head) <= 8 and head[0] == "R" and head.isalpha() and head.isupper():
         ri, line = head, rest
     tokens = line.split()
     mcn = None
-    if len(tokens) > 1 and tokens[-1].isdigit() and len(tokens[-1]) <= 5:
+    if mcn_cut:
+        if not tokens:
+            return ri, "", None, None, None
+    elif len(tokens) > 1 and tokens[-1].isdigit() and len(tokens[-1]) <= 5:
         mcn = int(tokens.pop())
     prec = None
-    repair = None
+    typo = None
     if len(tokens) > 1:
         word = tokens[-1].upper()
         prec = _PRECEDENCE_WORDS.get(word)
         if prec is None and word in _PRECEDENCE_TYPOS:
             prec = _PRECEDENCE_TYPOS[word]
-            repair = Repair("recipients", f"precedence {tokens[-1]!r} read as {prec.value}", offset)
+            typo = tokens[-1]
         if prec is not None:
             tokens.pop()
             if len(tokens) > 1 and tokens[-1].upper() == "NIACT":
                 tokens.pop()
-    recipient = {
-        "role": role,
-        "name": " ".join(tokens),
-        "routing_indicator": ri,
-        "precedence": prec,
-        "mcn": mcn,
-    }
-    return recipient, repair
+    return ri, " ".join(tokens), prec, mcn, typo
+
+
+def _addressee(line: str) -> _Addressee:
+    """The addressee on a line: [RI "/"] NAME [PRECEDENCE] [MCN]."""
+    if not line[-1].isdigit():  # no MCN: half the lines, spared the split
+        return _address_line(line, False)
+    body, blank, number = line.rpartition(" ")
+    if not (blank and number.isdigit() and len(number) <= 5):
+        return _address_line(line, False)
+    # The MCN is cut off before the cache (it differs from cable to cable). It is one only
+    # after something else; alone after the routing indicator it is the name.
+    ri, name, prec, _, typo = _address_line(body, True)
+    if not name:
+        return ri, number, None, None, None
+    return ri, name, prec, int(number), typo
 
 
 def _addressees(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
@@ -948,11 +971,20 @@ def _addressees(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
             break
         if not line or (line[0] not in _NOT_STOP_FIRST and _HEADER_STOP.match(line)):
             break
-        recipient, repair = _addressee(line, role, line_offset)
-        if recipient["name"]:
-            out.append(recipient)
-        if repair is not None:
-            repairs.append(repair)
+        ri, name, prec, mcn, typo = _addressee(line)
+        if name:
+            out.append(
+                {
+                    "role": role,
+                    "name": name,
+                    "routing_indicator": ri,
+                    "precedence": prec,
+                    "mcn": mcn,
+                }
+            )
+        if typo is not None:
+            message = f"precedence {typo!r} read as {prec.value}"
+            repairs.append(Repair("recipients", message, line_offset))
     memo["addressees"] = (out, repairs)
     return out, repairs
 
@@ -1468,9 +1500,21 @@ _TAGS_CONTINUATION = re.compile(
 )
 
 
+def _field_match(text: str, pattern: re.Pattern[str], accept: Any) -> re.Match[str] | None:
+    """``_header_match(text, pattern, accept)`` with its usual case in one search: the first
+    match after the classification line, accepted. Anything else goes to the general loop."""
+    c = _ctx(text)
+    upper = c.upper
+    m = pattern.search(upper, min(c.routing_start, len(upper)))
+    if m is not None and accept(text, m):
+        return m
+    return _header_match(text, pattern, accept)
+
+
 def _tags_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    if _starts_line(text, pos):
+    # Usually right after a line break: known without _starts_line's slice.
+    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
         return True
     before = text[pos - 1]
     if before.isdigit() or text[max(0, pos - 4) : pos].rstrip().endswith("N/A"):
@@ -1490,13 +1534,14 @@ def tags(text: str) -> list[str]:
     >>> tags("Tags: knnp, dprk, sy, iaea, parm, prel")
     ['KNNP', 'DPRK', 'SY', 'IAEA', 'PARM', 'PREL']
     """
-    m = _header_match(text, _TAGS_LINE, _tags_context)
+    m = _field_match(text, _TAGS_LINE, _tags_context)
     if m is None:
         return []
-    upper = _upper_header(text)
-    end = _line_end(text, m.end(), len(upper))
-    stop = _TAGS_END.search(upper, m.end(), end)
-    value = text[m.end() : stop.start() if stop else end]
+    upper = m.string  # the upper-cased header the match was found in
+    start = m.end()
+    end = _line_end(text, start, len(upper))
+    stop = _TAGS_END.search(upper, start, end)
+    value = text[start : stop.start() if stop else end]
     if stop is None and value.rstrip().endswith(","):
         nxt = text[end + 1 : _line_end(text, end + 1, len(upper))]
         if _TAGS_CONTINUATION.fullmatch(nxt):
@@ -1546,7 +1591,8 @@ def _subject_inline_end(line: str) -> re.Match[str] | None:
 
 def _subject_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    if _starts_line(text, pos):
+    # Usually right after a line break: known without _starts_line's slice.
+    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
         return True
     before = text[pos - 1]
     # Glued on a lower-case or digit ending ("...dprk, sy, iaea, parm, prelSubject: ..."), or
@@ -1573,7 +1619,7 @@ def subject(text: str) -> str | None:
     >>> subject("SUBJECT: RUSSIA CAMPAIGNS FOR SUPPORT ON\\nGEORGIA\\n\\nREF: MOSCOW 2618")
     'RUSSIA CAMPAIGNS FOR SUPPORT ON GEORGIA'
     """
-    m = _header_match(text, _SUBJECT_LINE, _subject_context)
+    m = _field_match(text, _SUBJECT_LINE, _subject_context)
     if m is None:
         return None
     value = _subject_at(text, m)
@@ -1602,9 +1648,11 @@ def _subject_at(text: str, m: re.Match[str]) -> str:
             line_end = _line_end(text, pos + 1, end)
             line = text[pos + 1 : line_end]
             pos = line_end
+            if not line.strip():  # the usual end (and never a page break)
+                break
             if is_page_break(line):
                 continue
-            if not line.strip() or _SUBJECT_STOP.match(line):
+            if _SUBJECT_STOP.match(line):
                 break
             inline = _subject_inline_end(line)
             if inline:
@@ -1612,7 +1660,8 @@ def _subject_at(text: str, m: re.Match[str]) -> str:
                 break
             parts.append(line)
     value = _collapse(" ".join(parts))
-    run_in = _PAGE_BREAK_RUN_IN.search(value)
+    # The serial's zero padding is a literal the pattern (blanks first) cannot skip to.
+    run_in = _PAGE_BREAK_RUN_IN.search(value) if "000" in value else None
     if run_in:
         value = _strip_station(value[: run_in.start()], text)
     return value
@@ -2184,26 +2233,37 @@ _SUMMARY_AT = re.compile(
 _SUMMARY_LEAD = re.compile(r"[ \t\-(]*(?:BEGIN[ \t]+)?", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"\(?END[ \t]+(?:OF[ \t]+)?$", re.IGNORECASE)
 _SUMMARY_END_TAIL = re.compile(r"SUMMARY\b[^.\n]{0,40}?[.)]*", re.IGNORECASE)
-_SUMMARY_WORDS = ("SUMMARY", "Summary", "summary")
+# The word in its three cases, found by what follows its first letter: "ummary" covers
+# "Summary" and "summary" in one scan, "UMMARY" covers "SUMMARY" (the letter before is checked).
+_SUMMARY_TAILS = (("ummary", "Ss"), ("UMMARY", "S"))
 _LEADING_MARKER = re.compile(
     r"[ \t\n]*(?:¶?[ \t]*[0-9]{1,2}[.,][ \t]*)?(?:\([A-Za-z/ ]{1,24}\)[ \t]*)?"
 )
 
 
 def _find_summary_words(text: str, start: int, end: int) -> Iterator[int]:
-    """Offsets of the word in its three cases, in order; each case is searched again only once
-    its previous hit was used (callers mostly stop at the first)."""
-    hits = [(i, word) for word in _SUMMARY_WORDS if (i := text.find(word, start, end)) >= 0]
-    while hits:
-        if len(hits) > 1:
-            hits.sort()
-        i, word = hits[0]
-        yield i
-        nxt = text.find(word, i + 7, end)
-        if nxt >= 0:
-            hits[0] = (nxt, word)
-        else:
-            del hits[0]
+    """Offsets of 'SUMMARY', 'Summary' or 'summary' in text[start:end], in order.
+
+    Two scans instead of three, and each stops where the earliest hit so far is (callers mostly
+    stop at the first), so a case absent from the text is not looked for past it. Hits never
+    overlap (no case of the word has an 's' after its first letter), so the next word is
+    looked for 7 characters on, and every range is scanned once: linear time.
+    """
+    pos = start + 1  # where a tail may start: one after the word's first letter
+    while True:
+        first = -1
+        stop = end
+        for tail, heads in _SUMMARY_TAILS:
+            i = text.find(tail, pos, stop)
+            while i >= 0 and text[i - 1] not in heads:
+                i = text.find(tail, i + 6, stop)
+            if i >= 0:
+                # The other tail is wanted only if its word starts before this one.
+                first, stop = i, i + 5
+        if first < 0:
+            return
+        yield first - 1
+        pos = first + 7
 
 
 def _summary_start(text: str, start: int, limit: int) -> re.Match[str] | None:
@@ -2231,6 +2291,16 @@ def _summary_end(text: str, start: int, limit: int) -> tuple[int, int] | None:
     return None
 
 
+def _clean_summary(text: str, chunk: str) -> str:
+    """``_clean_body`` of a summary chunk. Most chunks have nothing to blank: a page-break
+    line needs a '00'-padded serial or 'PAGE' (as ``is_page_break`` checks first), and the
+    station lookup is only worth it when one of those or SIPDIS is there."""
+    if "00" in chunk or "PAGE" in chunk or "SIPDIS" in chunk or "Sipdis" in chunk:
+        line = classification_line(text)
+        return _clean_body(chunk, line.station if line is not None else None)
+    return chunk
+
+
 def summary(text: str) -> str | None:
     """SUMMARY = ("SUMMARY" [":"] | "BEGIN SUMMARY") TEXT ("END SUMMARY" | end of paragraph).
 
@@ -2251,10 +2321,10 @@ def summary(text: str) -> str | None:
     else:
         nxt = _MARKER_NL.search(text, m.end())
         chunk = text[m.end() : nxt.start() if nxt else min(len(text), m.end() + 5000)]
-    line = classification_line(text)
-    chunk = _clean_body(chunk, line.station if line is not None else None)
+    chunk = _clean_summary(text, chunk)
     chunk = chunk[_LEADING_MARKER.match(chunk).end() :]
-    chunk = _MARKER_NL.sub(" ", chunk)
+    if "\n" in chunk:  # a paragraph marker starts a line
+        chunk = _MARKER_NL.sub(" ", chunk)
     value = _collapse(chunk).strip(" -")
     return value or None
 
@@ -2275,6 +2345,35 @@ _NOT_SIGNATURES = frozenset(
     NOTE THANKS MINIMIZE CONSIDERED ACCORDINGLY ONLY USE
     """.split()
 )
+
+
+def _name_pieces(name: str) -> list[str]:
+    """Names joined by '/', ' and ' or '&' split apart, blanks stripped, empty ones dropped."""
+    if "/" not in name and "&" not in name and "and" not in name:
+        # No separator can match (each needs one of these): one piece, the regex spared.
+        name = name.strip()
+        return [name] if name else []
+    return [p.strip() for p in _NAME_SEPARATOR.split(name) if p.strip()]
+
+
+def _are_names(pieces: list[str]) -> bool:
+    """Every piece one to four name words, none of them a word that ends cables."""
+    for piece in pieces:
+        if _SIGNATURE.fullmatch(piece) is None:
+            return False
+    # Name words are ASCII letters and punctuation: upper-casing the joined pieces gives the
+    # words of each upper-cased.
+    return _NOT_SIGNATURES.isdisjoint(" ".join(pieces).upper().split())
+
+
+def _inline_name_zone(last: str) -> int:
+    """Where ``_SIGNATURE_INLINE`` is searched from in the (stripped) last line: its last
+    60 characters, and not before the run of blanks before the last word, since a match is
+    blanks then a name without blanks up to the end (its look-behind still sees before)."""
+    blank = max(last.rfind(" "), last.rfind("\t"))
+    if blank < 0:
+        return max(0, len(last) - 60)
+    return max(len(last) - 60, len(last[:blank].rstrip(" \t")), 0)
 
 
 def signed_by(text: str) -> list[str]:
@@ -2307,17 +2406,10 @@ def signed_by(text: str) -> list[str]:
         start = text.rfind("\n", 0, end) + 1
         previous = text[start:end].strip()
     name = last.rstrip(" .")
-    pieces = (
-        [p.strip() for p in _NAME_SEPARATOR.split(name) if p.strip()] if len(name) <= 40 else []
-    )
-    if (
-        pieces
-        and all(_SIGNATURE.fullmatch(p) for p in pieces)
-        and not any(w.upper() in _NOT_SIGNATURES for p in pieces for w in p.split())
-        and not previous.endswith(":")
-    ):
+    pieces = _name_pieces(name) if len(name) <= 40 else []
+    if pieces and _are_names(pieces) and not previous.endswith(":"):
         return pieces
-    m = _SIGNATURE_INLINE.search(last, max(0, len(last) - 60))
+    m = _SIGNATURE_INLINE.search(last, _inline_name_zone(last))
     if m is not None and m.group("name").upper() not in _NOT_SIGNATURES:
         before = last[: m.start("name")]
         # A capitalised last word counts only after the end of a sentence; an all-capitals
