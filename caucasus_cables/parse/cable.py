@@ -346,6 +346,8 @@ def _without_signature(paragraphs: list[dict], signed: list[str]) -> list[dict]:
         return paragraphs
     last = paragraphs[-1]
     text = last["text"]
+    if not text.endswith(signed[-1]):
+        return paragraphs  # every written form below ends with the last name
     for written in (" ".join(signed), "/".join(signed), " and ".join(signed), "\n".join(signed)):
         if text.endswith(written) and len(text) > len(written):
             trimmed = {**_PARAGRAPH_FIELDS, **last, "text": text[: -len(written)].rstrip()}
@@ -370,4 +372,4 @@ def _body(paragraphs: list[dict], signed: list[str]) -> str:
         blocks.append(text.strip())
     if signed:
         blocks.append("\n".join(signed))
-    return "\n\n".join(b for b in blocks if b)
+    return "\n\n".join([b for b in blocks if b])
