@@ -1921,6 +1921,10 @@ _UNDERLINED_HEADING = re.compile(
 )
 _SENTENCE_END = (".", "!", "?", ":", '"', "”", ")", "]", ";")
 _DASH_CHARS = frozenset("-=_*")
+# Runs of two or more spaces, as _SPACES, written so that both spaces are a literal prefix: the
+# engine then steps over single spaces itself instead of trying the pattern after every word
+# (a paragraph's squeeze takes a fifth less time).
+_SPACE_RUN = re.compile("   *")
 
 
 @lru_cache(maxsize=512)
@@ -1941,21 +1945,40 @@ def _is_dashes(block: str) -> bool:
     return block[:1] in "-=_* \t" and _DASHES.fullmatch(block) is not None
 
 
+# SIPDIS in either of its two spellings. A pattern with a literal first character: one scan,
+# where `"SIPDIS" in body or "Sipdis" in body` made two slower ones (str's search of a short
+# needle is slower here than the engine's skip to its first character).
+_SIPDIS = re.compile("S(?:IPDIS|ipdis)")
+
+
 def _clean_body(body: str, station: str | None = None) -> str:
     """Page-break lines and SIPDIS blanked out, keeping offsets: a SIPDIS line becomes a blank
     line, a SIPDIS inside a sentence a few spaces; the paragraph assembly rejoins both.
     ``station`` (as the classification line writes it) finds continuations run into text."""
     body = blank_page_breaks(body, station)
-    if "SIPDIS" in body:
-        body = body.replace("SIPDIS", "      ")
-    if "Sipdis" in body:
-        body = body.replace("Sipdis", "      ")
+    if _SIPDIS.search(body) is not None:
+        body = body.replace("SIPDIS", "      ").replace("Sipdis", "      ")
     return body
 
 
 def _blocks(chunk: str) -> list[str]:
     """Blank-line separated blocks, stripped, empty ones dropped."""
     return [b.strip() for b in _BLOCK_SPLIT.split(chunk) if b and not b.isspace()]
+
+
+def _last_block(chunk: str) -> str | None:
+    """``_blocks(chunk)[-1]`` without stripping the blocks before it; None without blocks."""
+    for part in reversed(_BLOCK_SPLIT.split(chunk)):
+        if part and not part.isspace():
+            return part.strip()
+    return None
+
+
+def _squeeze(flat_text: str) -> str:
+    """``_collapse`` of text already read from ``flat`` and stripped: runs of spaces. No
+    ``"  " in`` pre-check: it scans slower than the pattern, which returns the text itself when
+    nothing matches."""
+    return _SPACE_RUN.sub(" ", flat_text)
 
 
 def _join_lines(block: str) -> str:
@@ -1981,44 +2004,73 @@ def _heading_lines(block: str) -> list[str]:
 
 
 def _heading_of(block: str) -> str | None:
-    """The heading a block is, dashes and blanks stripped; None when it is not one: a single
-    line (bar dash rules) of at most 100 characters that is not a header field or SIPDIS and
-    does not end like a sentence ('.', ',', ';', ':', bar an ellipsis)."""
+    """The heading a (stripped, non-empty) block is, dashes and blanks stripped; None when it is
+    not one: a single line (bar dash rules) of at most 100 characters that is not a header
+    field or SIPDIS and does not end like a sentence ('.', ',', ';', ':', bar an ellipsis)."""
     if len(block) > 300:
         return None
-    lines = _heading_lines(block)
-    if len(lines) != 1:
-        return None
-    line = lines[0]
-    if len(line) > 100 or _HEADER_FIELD_LINE.match(line) or line.upper() == "SIPDIS":
+    line = _heading_line(block)
+    if (
+        line is None
+        or len(line) > 100
+        or _HEADER_FIELD_LINE.match(line)
+        or line.upper() == "SIPDIS"
+    ):
         return None
     if line.endswith("...") or not line.endswith((".", ",", ";", ":")):
         return _collapse(line).strip(" -")
     return None
 
 
-def _paragraph_text(blocks: list[str]) -> str:
-    """Blocks of one paragraph: rejoined with a space where a sentence was cut (by a page break
-    or a SIPDIS line), else kept apart by a blank line."""
-    if len(blocks) == 1 and not _is_dashes(blocks[0]):
-        return _join_lines(blocks[0])
+def _heading_line(block: str) -> str | None:
+    """The one line of a stripped, non-empty block that is not a dash rule; None when it has
+    none or several."""
+    if "\n" not in block:  # one line, stripped already
+        return None if _is_dashes(block) else block
+    if _two_text_lines(block):
+        return None
+    lines = _heading_lines(block)
+    return lines[0] if len(lines) == 1 else None
+
+
+def _two_text_lines(block: str) -> bool:
+    """True when a stripped block's first and last lines are two lines of text (not dash rules),
+    so that ``_heading_lines`` would find two or more: the usual answer for a short paragraph,
+    found without splitting it into lines."""
+    last = block.rfind("\n")
+    return last >= 0 and block[:1] not in "-=_*" and block[last + 1 : last + 2] not in "-=_* \t"
+
+
+def _joined_parts(parts: list[str]) -> str:
+    """Blocks of one paragraph (each joined and collapsed): rejoined with a space where a
+    sentence was cut (by a page break or a SIPDIS line), else kept apart by a blank line."""
+    if len(parts) == 1:  # the usual paragraph, once the heading after it is cut off
+        return parts[0]
     out: list[str] = []
     previous = ""
-    for block in blocks:
-        if block[:1] in "-=_* \t" and _DASHES.fullmatch(block) is not None:  # _is_dashes
-            continue
-        if "\n" not in block or _LIST_LINE.search(block) is None:  # _join_lines, inlined
-            part = _collapse(block)
-        else:
-            part = _join_lines(block)
-        if not part:
-            continue
+    for part in parts:
         if previous:
             apart = previous.endswith(_SENTENCE_END) and not part[:1].islower()
             out.append("\n\n" if apart else " ")
         out.append(part)
         previous = part
     return "".join(out)
+
+
+def _paragraph_text(blocks: list[str]) -> str:
+    """Blocks of one paragraph, as ``_blocks`` gives them: rules dropped, lines joined, then
+    ``_joined_parts``."""
+    parts = []
+    for block in blocks:
+        # _is_dashes and _join_lines, inlined for the usual block (no rule, no list item);
+        # a stripped block starts with one of "-=_*" when it is a rule.
+        if block[0] in _DASH_CHARS and _is_dashes(block):
+            continue
+        if "\n" not in block or _LIST_LINE.search(block) is None:
+            parts.append(_collapse(block))
+        else:
+            parts.append(_join_lines(block))
+    return _joined_parts(parts)
 
 
 def _accept_marker(
@@ -2084,47 +2136,50 @@ def _underlined_heading(chunk: str) -> tuple[int, str] | None:
     return start, chunk[above + 1 : under]
 
 
-def _chunk_text(chunk: str, more: bool) -> tuple[str, str | None]:
-    """(text, heading of the next paragraph or None) of one paragraph's stripped chunk;
-    ``more`` when another paragraph follows (whose heading may close this chunk)."""
-    next_heading = None
-    if more and chunk.endswith("-"):
-        # A heading underlined (or framed) by dashes right under the text, with no blank
-        # line between: "... notetaker.\nHigher Education Funding\n-----" (05DUBLIN286).
-        underlined = _underlined_heading(chunk)
-        if underlined is not None and underlined[0] > 0:
-            next_heading = _collapse(underlined[1]).strip(" -")
-            chunk = chunk[: underlined[0]].rstrip()
-    return _blocks_text(chunk, more, next_heading)
-
-
 def _blocks_text(chunk: str, more: bool, next_heading: str | None) -> tuple[str, str | None]:
-    """``_chunk_text`` once an underlined heading (``next_heading``) is cut off the chunk."""
-    parts = _BLOCK_SPLIT.split(chunk) if "\n" in chunk else None
-    if parts is None or len(parts) == 1:  # one block
-        return (_join_lines(chunk) if chunk and not _is_dashes(chunk) else ""), next_heading
+    """(text, heading of the next paragraph or None) of a paragraph's stripped chunk that starts
+    with a rule or holds blank lines or list items; ``more`` when another paragraph follows
+    (whose heading, the chunk's last block, may close it) and ``next_heading`` when an
+    underlined one was already cut off the chunk."""
+    parts = _BLOCK_SPLIT.split(chunk)
+    if len(parts) == 1:  # no blank line: a list, or a rule
+        return (_join_lines(chunk) if not _is_dashes(chunk) else ""), next_heading
     blocks = [b.strip() for b in parts if b and not b.isspace()]
-    if next_heading is None and more and len(blocks) > 1:
+    if next_heading is None and more:
+        # The chunk's ends are not blank, so a blank line in it leaves a block on either side.
         next_heading = _heading_of(blocks[-1])
         if next_heading is not None:
             blocks.pop()
     return _paragraph_text(blocks), next_heading
 
 
-def _paragraphs_with_repairs(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
-    """Paragraphs as keyword dicts of ``Paragraph`` (validated once, inside the ``Cable``)."""
-    offset = _body_start(text)
-    # A leading newline so that every marker follows one; body[k] is text[offset + k - 1].
-    line = classification_line(text)
-    station = line.station if line is not None else None
-    body = "\n" + _clean_body(text[offset:], station)
-    repairs: list[Repair] = []
+def _closing_heading(body: str, hit: re.Match[str], stop: int) -> str | None:
+    """The heading that closes a paragraph's chunk (ending at ``stop``) whose first blank line or
+    list item is ``hit``, when that is its only blank line (the usual paragraph followed by a
+    heading): ``_blocks_text`` would take the block after it for the next paragraph's heading.
+    None when that block is not a heading, or for another layout."""
+    if hit.lastgroup != "blank":
+        return None
+    tail = body[hit.end() : stop].strip()
+    # A heading has at most 300 characters: the search for another blank line stays short (but
+    # for blanked page breaks before it).
+    if len(tail) > 300 or _BLOCK_SPLIT.search(body, hit.end(), stop) is not None:
+        return None
+    return _heading_of(tail)
+
+
+def _marker_numbers(
+    candidates: list[re.Match[str]], offset: int, repairs: list[Repair]
+) -> list[tuple[re.Match[str], int]]:
+    """The accepted markers among the candidate matches, with their paragraph numbers; repairs
+    (read '11.' as '¶1.', ...) are added to ``repairs``."""
     markers: list[tuple[re.Match[str], int]] = []
     expected = 1
-    candidates = list(_MARKER_NL.finditer(body))
     for k, m in enumerate(candidates):
-        raw, punct = m.group("number", "punct")
-        if punct == "." and raw[0] != "0" and int(raw) == expected and "¶ " not in m.group(0):
+        raw, punct, pilcrow = m.group("number", "punct", "pilcrow")
+        # raw == str(expected) is int(raw) == expected without a leading zero; the only '¶' of
+        # a match is its pilcrow group.
+        if punct == "." and raw == str(expected) and (pilcrow is None or "¶ " not in m.group(0)):
             markers.append((m, expected))  # the common case, as _accept_marker takes it
             expected += 1
             continue
@@ -2136,62 +2191,83 @@ def _paragraphs_with_repairs(text: str) -> tuple[list[dict[str, Any]], list[Repa
             repairs.append(Repair("paragraphs", repair, offset + m.start()))
         markers.append((m, number))
         expected = number + 1
+    return markers
+
+
+def _flat(body: str) -> str:
+    """The body with line breaks, tabs and CRs as spaces, same offsets: a paragraph of wrapped
+    lines (the common case) is then one slice of it with runs of spaces squeezed, instead of a
+    slice, a strip and the clean-up of its own."""
+    flat = body.replace("\n", " ")
+    if "\t" in flat or "\r" in flat:
+        flat = flat.replace("\t", " ").replace("\r", " ")
+    return flat
+
+
+def _paragraphs_with_repairs(text: str) -> tuple[list[dict[str, Any]], list[Repair]]:
+    """Paragraphs as keyword dicts of ``Paragraph`` (validated once, inside the ``Cable``)."""
+    offset = _body_start(text)
+    # A leading newline so that every marker follows one; body[k] is text[offset + k - 1].
+    line = classification_line(text)
+    station = line.station if line is not None else None
+    body = "\n" + _clean_body(text[offset:], station)
+    repairs: list[Repair] = []
+    markers = _marker_numbers(list(_MARKER_NL.finditer(body)), offset, repairs)
     if not markers:
         texts = [_join_lines(b) for b in _blocks(body)]
         return [{"text": t} for t in texts if t], repairs
 
     paragraphs: list[dict[str, Any]] = []
+    flat = _flat(body)
     # A heading right before the first marker ("SUMMARY", '"Only Moderately Offensive"').
     first_start = markers[0][0].start()
     lead = _blocks(body[:first_start]) if first_start > 0 else []
     if not lead and offset > 0:
         # The header's last block before the first marker ("SUMMARY" in 07MOSCOW4307), unless
         # it is a header field or a REF entry ("D) 05 BRASILIA 2902", 06BRASILIA1255).
-        lead = _blocks(_clean_body(text[max(0, offset - 200) : offset]))[-1:]
-        if lead and _REF_LABEL.match(lead[-1]):
-            lead = []
+        last = _last_block(_clean_body(text[max(0, offset - 200) : offset]))
+        lead = [last] if last and not _REF_LABEL.match(last) else []
     heading = _heading_of(lead[-1]) if lead else None
     if lead and first_start > 0:
         # Unnumbered text between the header and the first marker is a paragraph of its own.
-        own = [b for b in lead[:-1]] if heading else lead
+        own = lead[:-1] if heading else lead
         if own:
             paragraphs.append({"text": _paragraph_text(own)})
     last = len(markers) - 1
-    # The body with line breaks and tabs as spaces, same offsets: a paragraph of wrapped lines
-    # (the common case) is then one slice of it with runs of spaces squeezed, instead of a
-    # slice, a strip and the clean-up of its own.
-    flat = body.replace("\n", " ")
-    if "\t" in flat or "\r" in flat:
-        flat = flat.replace("\t", " ").replace("\r", " ")
     stops = [m.start() for m, _ in markers[1:]]
     stops.append(len(body))
     split_or_list = _SPLIT_OR_LIST.search
     for i, (m, number) in enumerate(markers):
         start = m.end()
         # The stripped chunk is body[start:stop] once the blanks at both ends are cut off.
-        paragraph_text: str | None = flat[start : stops[i]].rstrip()
+        paragraph_text = flat[start : stops[i]].rstrip()
         stop = start + len(paragraph_text)
         paragraph_text = paragraph_text.lstrip()
         start = stop - len(paragraph_text)
+        more = i < last
         next_heading = None
-        if paragraph_text[:1] in _DASH_CHARS:  # a rule first: left to _chunk_text
-            paragraph_text, next_heading = _chunk_text(body[start:stop], i < last)
+        if paragraph_text[-1:] == "-" and more:
+            # A heading underlined (or framed) by dashes right under the text, with no blank
+            # line between: "... notetaker.\nHigher Education Funding\n-----" (05DUBLIN286).
+            chunk = body[start:stop]
+            underlined = _underlined_heading(chunk)
+            if underlined is not None and underlined[0] > 0:
+                next_heading = _collapse(underlined[1]).strip(" -")
+                stop = start + len(chunk[: underlined[0]].rstrip())
+                paragraph_text = flat[start:stop]
+        if paragraph_text[:1] in _DASH_CHARS:  # a rule first
+            paragraph_text, next_heading = _blocks_text(body[start:stop], more, next_heading)
+        elif (hit := split_or_list(body, start, stop)) is not None:  # blank lines or list items
+            closing = _closing_heading(body, hit, stop) if more and next_heading is None else None
+            if closing is not None:
+                # The text, then the next paragraph's heading after a blank line: the text is
+                # one block without list items (the first of them would have been the hit).
+                next_heading = closing
+                paragraph_text = _squeeze(flat[start : hit.start()].rstrip())
+            else:
+                paragraph_text, next_heading = _blocks_text(body[start:stop], more, next_heading)
         else:
-            if paragraph_text[-1:] == "-" and i < last:
-                # The next paragraph's heading, underlined, cut off as _chunk_text does.
-                chunk = body[start:stop]
-                underlined = _underlined_heading(chunk)
-                if underlined is not None and underlined[0] > 0:
-                    next_heading = _collapse(underlined[1]).strip(" -")
-                    stop = start + len(chunk[: underlined[0]].rstrip())
-                    paragraph_text = flat[start:stop]
-            if split_or_list(body, start, stop) is not None:
-                # Blank lines or list items: left to _chunk_text.
-                paragraph_text, next_heading = _blocks_text(
-                    body[start:stop], i < last, next_heading
-                )
-            elif "  " in paragraph_text:
-                paragraph_text = _SPACES.sub(" ", paragraph_text)
+            paragraph_text = _squeeze(paragraph_text)
         marking = m.group("marking")
         paragraphs.append(
             {

