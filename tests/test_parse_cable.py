@@ -228,3 +228,21 @@ def test_corpus_accuracy_floors(corpus_dir):
     assert report.reparsed == len(report.no_id)
     # The CSV says only what is still true: no known row agrees (or is never compared).
     assert not report.stale_known, report.stale_known
+
+
+def test_memoised_parts_are_not_shared_between_records():
+    # Reasons, caveats, E.O. remainders and addressee lines are memoised on their text (they
+    # recur from cable to cable); each record must still get lists of its own, so a caller
+    # editing one record's list cannot change the next record parsed from the same strings.
+    text = fixture_text("07MOSCOW4307")
+    first = parse_cable(text)
+    assert first.classified_by.reasons == ["1.4(b)", "1.4(d)"]
+    assert [c.value for c in first.caveats] == ["SIPDIS"]
+    first.classified_by.reasons.append("1.4(x)")
+    first.caveats.clear()
+    first.recipients.clear()
+    again = parse_cable(text)
+    assert again.classified_by.reasons == ["1.4(b)", "1.4(d)"]
+    assert [c.value for c in again.caveats] == ["SIPDIS"]
+    assert again.recipients[0].name == "SECSTATE WASHDC"
+    assert again == parse_cable(fixture_text("07MOSCOW4307"))
