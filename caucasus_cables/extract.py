@@ -668,6 +668,9 @@ def routing(text: str) -> Routing | None:
     return Routing(**fields) if fields is not None else None
 
 
+_NO_DE = (None, None, None, None)  # ri, serial, section, julian of a header without a DE line
+
+
 def _routing(text: str) -> dict[str, Any] | None:
     """``routing`` as the keyword dict of ``Routing`` (validated once, inside the ``Cable``)."""
     end = _routing_end(text)
@@ -676,14 +679,14 @@ def _routing(text: str) -> dict[str, Any] | None:
     security = _SECURITY_LINE.search(text, 0, end)
     if not (pair or de or security):
         return None
-    section = int(de.group("section")) if de and de.group("section") else None
+    ri, serial, section, julian = de.group("ri", "serial", "section", "julian") if de else _NO_DE
     return {
         "precedence_pair": pair.group("pair") if pair else None,
         "relay_indicators": pair.group("relays").split() if pair else [],
-        "origin_routing_indicator": de.group("ri") if de else None,
-        "station_serial": int(de.group("serial")) if de else None,
-        "section": section or None,
-        "julian_datetime": de.group("julian") if de else None,
+        "origin_routing_indicator": ri,
+        "station_serial": int(serial) if serial else None,
+        "section": (int(section) or None) if section else None,  # '/00' is no section
+        "julian_datetime": julian,
         "security_line": _collapse(security.group(0)) if security else None,
     }
 
@@ -747,16 +750,11 @@ def dtg(text: str) -> datetime | None:
     m = _dtg_match(text)
     if m is None:
         return None
-    month = _MONTHS.get(m.group("month").upper())
+    day, hour, minute, month_name, year = m.group("day", "hour", "minute", "month", "year")
+    month = _MONTHS.get(month_name.upper())
     if month is None:
         return None
-    return _datetime(
-        _year4(int(m.group("year"))),
-        month,
-        int(m.group("day")),
-        int(m.group("hour")),
-        int(m.group("minute")),
-    )
+    return _datetime(_year4(int(year)), month, int(day), int(hour), int(minute))
 
 
 _PROSIGNS = {
