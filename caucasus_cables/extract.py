@@ -1722,7 +1722,7 @@ def _ref_context(text: str, m: re.Match[str]) -> bool:
 
 def _ref_start(text: str, c: _Ctx) -> re.Match[str] | None:
     """``_header_match(text, _REF_START, _ref_context)`` with the context at hand; a header
-    without "REF" (two cables in five) costs one string search."""
+    without "REF" (486 of 1,357 cables) costs one string search."""
     upper = c.upper
     if "REF" not in upper:
         return None
