@@ -1718,19 +1718,38 @@ def _ref_context(text: str, m: re.Match[str]) -> bool:
     )
 
 
+def _ref_start(text: str, c: _Ctx) -> re.Match[str] | None:
+    """``_header_match(text, _REF_START, _ref_context)`` with the context at hand; a header
+    without "REF" (486 of 1,357 cables) costs one string search."""
+    upper = c.upper
+    if "REF" not in upper:
+        return None
+    start = min(c.routing_start, len(upper))
+    for lo, hi in ((start, len(upper)), (0, start)):
+        for m in _REF_START.finditer(upper, lo, hi):
+            if _ref_context(text, m):
+                return m
+    return None
+
+
 def _reference_block(text: str) -> tuple[int, str] | None:
-    m = _header_match(text, _REF_START, _ref_context)
+    c = _ctx(text)
+    m = _ref_start(text, c)
     if m is None:
         return None
-    end = _ctx(text).header_end
-    line_end = _line_end(text, m.end(), end)
+    end = c.header_end
+    line_end = text.find("\n", m.end(), end)
+    if line_end < 0:
+        line_end = end
     lines = [text[m.end() : line_end]]
     pos = line_end
     blank = False
     for _ in range(30):
         if pos >= end:
             break
-        line_end = _line_end(text, pos + 1, end)
+        line_end = text.find("\n", pos + 1, end)
+        if line_end < 0:
+            line_end = end
         line = text[pos + 1 : line_end]
         pos = line_end
         if not line.strip():
@@ -1747,7 +1766,9 @@ def _reference_block(text: str) -> tuple[int, str] | None:
         lines.append(line)
     block = "\n".join(lines)
     block = block[: _inline_stop(block)]
-    if page_break_spans(block):  # "B. TRIPOLI 1038 TRIPOLI 00001066 001.2 OF 004" (07TRIPOLI1066)
+    # Page-break text holds "00" (a continuation's serial) or "PAGE": most blocks have neither.
+    if ("00" in block or "PAGE" in block) and page_break_spans(block):
+        # "B. TRIPOLI 1038 TRIPOLI 00001066 001.2 OF 004" (07TRIPOLI1066)
         block = remove_page_breaks(block)
     return m.end(), block
 
@@ -1768,6 +1789,9 @@ _ENTRY_SPLIT = re.compile(r"[;\n]")
 def _ref_labels(block: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, letter) of every entry label: at the start of the block, then after a
     blank, ';' or ','."""
+    # Every label ends in '.' or ')': a block with neither (about half) needs no search.
+    if "." not in block and ")" not in block:
+        return
     pos = 0
     m = _REF_LABEL.match(block)
     if m is not None:
@@ -1805,8 +1829,37 @@ def _year_of(m: re.Match[str], default: int | None) -> int | None:
     return default % 100 if default is not None else None
 
 
+# The usual entry, "MOSCOW 4008 (EXDIS)" or " 06 TBILISI 2601 ": blanks, [YY] STATION SERIAL, then
+# no digit. Every _CITATION alternative it leaves out (an apostrophe, a second year, a letter O,
+# "/YY", "(YY)", a further serial) needs a character this shape forbids, so _cited_general finds
+# the same one citation; it skips the two scans and the per-match work.
+_SIMPLE_CITATION = re.compile(
+    r"[ \t\n]*(?:(?P<y1>[0-9]{2})[ \t]+)?(?P<station>[A-Za-z]+(?:[ \t][A-Za-z]+){0,3})"
+    r"[ \t]+(?P<serial>[0-9]{1,7})(?![0-9A-Za-z/])"
+)
+_DIGIT = re.compile("[0-9]")
+
+
 def _cited(entry: str, year: int | None, offset: int) -> tuple[list[str], list[Repair]]:
     """Reference ids cited in one REF entry."""
+    m = _SIMPLE_CITATION.match(entry)
+    if m is None or _DIGIT.search(entry, m.end()) is not None:
+        return _cited_general(entry, year, offset)
+    words = m.group("station").upper().split()
+    if not _NOT_STATIONS.isdisjoint(words):  # skipped or trimmed: the general path decides
+        return _cited_general(entry, year, offset)
+    y1 = m.group("y1")
+    if y1:
+        yy = int(y1)
+    elif year is None:
+        return [], []
+    else:
+        yy = year % 100
+    return [f"{yy:02d}{canonical_station(' '.join(words))}{int(m.group('serial'))}"], []
+
+
+def _cited_general(entry: str, year: int | None, offset: int) -> tuple[list[str], list[Repair]]:
+    """Reference ids cited in one REF entry, any shape."""
     cited: list[str] = []
     repairs: list[Repair] = []
     for glued in _GLUED_ID.finditer(entry):

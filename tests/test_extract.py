@@ -12,6 +12,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caucasus_cables import extract, parse_cable
 from caucasus_cables.parse import text as cleanup
@@ -541,6 +543,57 @@ def test_references(text, year, expected):
 def test_references_keep_the_raw_entry():
     (ref,) = extract.references("REF: MOSCOW 4008 (EXDIS)", year=2007)
     assert ref.raw == "MOSCOW 4008 (EXDIS)"
+
+
+# REF entries as _split_entries cuts them, near the fast path's shape and just outside it.
+CITED_ENTRIES = [
+    " MOSCOW 4008 (EXDIS)",
+    " 06 TBILISI 2601 ",
+    "STATE 123456",
+    " 05 SAN JOSE 2279 \n     ",
+    " State 348254 \n      ",
+    " USUN NEW YORK 306",
+    " SAN  JOSE 2279",
+    " A B C D E 12",
+    " 07 SAN JOSE 2074 AND PREVIOUS (NOTAL) ",
+    " BRASILIA 2799 AND 2764",
+    " MOSCOW 4OO8",
+    " PANAMA 00789/08",
+    " LIMA 4516 (06) ",
+    " '08 BUENOS AIRES 1491",
+    " 2008 STATE 12",
+    " 06 STATE 92781 07 JUN 2006 ",
+    " REFTEL 123",
+    " MEMCON 12 JUNE",
+    " AND STATE 5",
+    " 09BAMAKO280",
+    " STATE 12345678",
+    " STATE 12a",
+    " O'BRIEN 12",
+    " EUR/WE E-MAIL OF 09/08/2006",
+    "",
+]
+
+
+@pytest.mark.parametrize("entry", CITED_ENTRIES)
+@pytest.mark.parametrize("year", [2007, None])
+def test_cited_fast_path_matches_the_general_one(entry, year):
+    assert extract._cited(entry, year, 0) == extract._cited_general(entry, year, 0)
+
+
+_ENTRY_TOKENS = ["MOSCOW", "State", "SAN", "AND", "DEC", "06", "2601", "4OO8", "(EXDIS)", "(06)"]
+_ENTRY_TOKENS += ["/08", "'07", ",", ";", "09BAMAKO280", "2008", "O'BRIEN", "12345678", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ENTRY_TOKENS), max_size=7),
+    st.lists(st.sampled_from([" ", "  ", "\t", ""]), min_size=8, max_size=8),
+    st.sampled_from([2009, None]),
+)
+def test_cited_fast_path_matches_the_general_one_on_generated_entries(tokens, blanks, year):
+    entry = "".join(blank + token for blank, token in zip(blanks, tokens, strict=False))
+    assert extract._cited(entry, year, 0) == extract._cited_general(entry, year, 0)
 
 
 # -- body -------------------------------------------------------------------------------------
