@@ -2073,7 +2073,8 @@ def _paragraph_text(blocks: list[str]) -> str:
         if block[0] in _DASH_CHARS and _is_dashes(block):
             continue
         if "\n" not in block or _LIST_LINE.search(block) is None:
-            parts.append(_collapse(block))
+            # _collapse of a stripped block: its ends stay text, so its final strip is moot.
+            parts.append(_squeeze(_flat(block)))
         else:
             parts.append(_join_lines(block))
     return _joined_parts(parts)
@@ -2182,7 +2183,8 @@ def _marker_numbers(
     markers: list[tuple[re.Match[str], int]] = []
     expected = 1
     for k, m in enumerate(candidates):
-        raw, punct, pilcrow = m.group("number", "punct", "pilcrow")
+        # All four groups in one call: cheaper than three looked up by name.
+        pilcrow, raw, punct, _ = m.groups()
         # raw == str(expected) is int(raw) == expected without a leading zero; the only '¶' of
         # a match is its pilcrow group.
         if punct == "." and raw == str(expected) and (pilcrow is None or "¶ " not in m.group(0)):
