@@ -9,7 +9,6 @@ line cannot stall a build. The cable parser and the news parser both import from
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 __all__ = [
     "blank_page_breaks",
@@ -84,12 +83,15 @@ def despace(text: str) -> str:
 # The continuation line is found from its tail (an 8-digit zero-padded serial, "NNN OF NNN" at
 # the line end; 'of' in lower-case cables such as 07ANKARA1091), then the station before it is
 # checked. The tail starts with a literal "00", which the regex engine finds fast; matching from
-# every line start instead costs thirty times more.
-_CONTINUATION_TAIL = re.compile(
-    r"00(?P<serial>[0-9]{6})[ \t]+[0-9]{3}(?:\.[0-9])?[ \t]+[Oo][Ff][ \t]+[0-9]{3}[ \t\\\"]*$",
-    re.MULTILINE,
+# every line start instead costs thirty times more. A continuation run into text has the same
+# part from the serial on: one scan for that part finds both forms.
+_CONTINUATION = re.compile(
+    r"00(?P<serial>[0-9]{6})[ \t]+[0-9]{3}(?:\.[0-9])?[ \t]+(?P<of>[Oo][Ff])[ \t]+[0-9]{3}"
 )
+# What may follow the pages to the end of a whole continuation line.
+_LINE_TAIL = re.compile(r"[ \t\\\"]*$", re.MULTILINE)
 _CONTINUATION_STATION = re.compile(r"[ \t]*(?P<station>[A-Za-z][A-Za-z .'-]{0,40}?)[ \t]+")
+_ASCII_DIGITS = frozenset("0123456789")
 _PAGE_LINE = re.compile(
     r"^[ \t]*PAGE[ \t]+[0-9]{2,3}[ \t]+(?:"
     r"[A-Z][A-Z .'-]{0,40}?[ \t]+[0-9]{3,8}[ \t]+[0-9]{2}[ \t]+OF[ \t]+[0-9]{2}[ \t]+"
@@ -109,25 +111,52 @@ def section_continuations(text: str) -> list[tuple[str, int, int, int]]:
     >>> section_continuations("about\\n\\nMOSCOW 00004307 002 OF 002\\n\\n(reftel).")
     [('MOSCOW', 4307, 7, 33)]
     """
-    found: list[tuple[str, int, int, int]] = []
     # No '"00" in text' pre-check: the pattern's literal "00" already lets the engine skip
     # ahead, faster than str's search for a two-character needle.
-    for m in _CONTINUATION_TAIL.finditer(text):
-        start = text.rfind("\n", 0, m.start()) + 1
-        head = _CONTINUATION_STATION.fullmatch(text, start, m.start())
-        if head is not None:
-            station = head.group("station").upper()
-            found.append((station, int(m.group("serial")), start, m.end()))
-    return found
+    lines = (_continuation_line(text, m) for m in _CONTINUATION.finditer(text))
+    return [line for line in lines if line is not None]
 
 
-@lru_cache(maxsize=256)
-def _run_in_continuation(station: str) -> re.Pattern[str]:
-    # The page-break line gives the station ten characters: "USUN NEW Y", "ADDIS ABAB".
-    words = r"[ \t]+".join(re.escape(w) for w in station[:10].split())
-    return re.compile(
-        words + r"[ \t]+00[0-9]{6}[ \t]+[0-9]{3}(?:\.[0-9])?[ \t]+OF[ \t]+[0-9]{3}(?![0-9])"
-    )
+def _continuation_line(text: str, m: re.Match[str]) -> tuple[str, int, int, int] | None:
+    """(station as written, serial, start, end) when the continuation ``m`` ends its line and
+    a station alone starts it; else None."""
+    tail = _LINE_TAIL.match(text, m.end())
+    if tail is None:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    head = _CONTINUATION_STATION.fullmatch(text, start, m.start())
+    if head is None:
+        return None
+    return head.group("station").upper(), int(m.group("serial")), start, tail.end()
+
+
+def _blanks_before(text: str, pos: int) -> int:
+    """Where the run of blanks (spaces, tabs) that ends at ``pos`` starts."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos
+
+
+def _run_in_start(text: str, m: re.Match[str], words: list[str]) -> int | None:
+    """Where ``WORD[ \t]+...WORD[ \t]+`` then the continuation ``m`` ("OF" in capitals, no
+    digit after it) starts, ``words`` being the station's; None when they do not precede it.
+
+    Read backwards from ``m``: the words hold no blanks, so the blanks before each are one run
+    and the start is unique. Each run of blanks read lies after the previous continuation:
+    reading back stays linear in the text."""
+    end = m.end()
+    if m.group("of") != "OF" or text[end : end + 1] in _ASCII_DIGITS:
+        return None
+    pos = m.start()
+    for word in reversed(words):
+        start = _blanks_before(text, pos)
+        if start == pos or not text.endswith(word, 0, start):
+            return None
+        pos = start - len(word)
+    if words:
+        return pos
+    start = _blanks_before(text, pos)  # a station of blanks: the blanks alone
+    return start if start < pos else None
 
 
 def page_break_spans(text: str, station: str | None = None) -> list[tuple[int, int]]:
@@ -136,13 +165,18 @@ def page_break_spans(text: str, station: str | None = None) -> list[tuple[int, i
 
     With the cable's ``station`` as its classification line writes it, a continuation run into
     a line of text is found too: "... offers MOSCOW 00003335 002 OF 004 Medvedev an ..."
-    (06MOSCOW3335, where the page's line breaks were lost).
+    (06MOSCOW3335, where the page's line breaks were lost). The page-break line gives the
+    station ten characters: "USUN NEW Y", "ADDIS ABAB".
     """
-    spans = [(start, end) for _, _, start, end in section_continuations(text)]
+    continuations = list(_CONTINUATION.finditer(text))
+    lines = (_continuation_line(text, m) for m in continuations)
+    spans = [(line[2], line[3]) for line in lines if line is not None]
     if _PAGE_WORD.search(text) is not None:
         spans.extend(m.span() for m in _PAGE_LINE.finditer(text))
-    if station and station[:10] in text:
-        spans.extend(m.span() for m in _run_in_continuation(station).finditer(text))
+    if continuations and station and station[:10] in text:
+        words = station[:10].split()
+        starts = ((_run_in_start(text, m, words), m.end()) for m in continuations)
+        spans.extend((start, end) for start, end in starts if start is not None)
     if len(spans) > 1:
         spans.sort()
         merged = [spans[0]]
