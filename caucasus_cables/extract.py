@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 from caucasus_cables.parse.text import (
     blank_page_breaks,
+    could_hold_page_break,
     despace,
     is_page_break,
     page_break_spans,
@@ -1752,8 +1753,7 @@ def _reference_block(text: str) -> tuple[int, str] | None:
         lines.append(line)
     block = "\n".join(lines)
     block = block[: _inline_stop(block)]
-    # Page-break text holds "00" (a continuation's serial) or "PAGE": most blocks have neither.
-    if ("00" in block or "PAGE" in block) and page_break_spans(block):
+    if could_hold_page_break(block) and page_break_spans(block):  # most blocks cannot
         # "B. TRIPOLI 1038 TRIPOLI 00001066 001.2 OF 004" (07TRIPOLI1066)
         block = remove_page_breaks(block)
     return m.end(), block
@@ -2409,10 +2409,9 @@ def _summary_end(text: str, start: int, limit: int) -> tuple[int, int] | None:
 
 
 def _clean_summary(text: str, chunk: str) -> str:
-    """``_clean_body`` of a summary chunk. Most chunks have nothing to blank: a page-break
-    line needs a '00'-padded serial or 'PAGE' (as ``is_page_break`` checks first), and the
-    station lookup is only worth it when one of those or SIPDIS is there."""
-    if "00" in chunk or "PAGE" in chunk or "SIPDIS" in chunk or "Sipdis" in chunk:
+    """``_clean_body`` of a summary chunk. Most chunks have nothing to blank (no page break
+    can be there, no SIPDIS): then the station lookup and the scans are spared."""
+    if could_hold_page_break(chunk) or _SIPDIS.search(chunk) is not None:
         line = classification_line(text)
         return _clean_body(chunk, line.station if line is not None else None)
     return chunk

@@ -13,6 +13,7 @@ import re
 __all__ = [
     "blank_page_breaks",
     "collapse_whitespace",
+    "could_hold_page_break",
     "despace",
     "is_page_break",
     "line_number",
@@ -189,6 +190,16 @@ def page_break_spans(text: str, station: str | None = None) -> list[tuple[int, i
     return spans
 
 
+def could_hold_page_break(text: str) -> bool:
+    """False when ``text`` holds no page-break line for certain: every kind has a '00'-padded
+    serial or the word 'PAGE'. A cheap test before ``page_break_spans`` on short texts.
+
+    >>> could_hold_page_break("MOSCOW 4307 (EXDIS)"), could_hold_page_break("MOSCOW 00004307 002")
+    (False, True)
+    """
+    return "00" in text or "PAGE" in text
+
+
 def is_page_break(line: str) -> bool:
     """True for a whole page-break line such as 'MOSCOW 00004307 002 OF 002'.
 
@@ -197,7 +208,7 @@ def is_page_break(line: str) -> bool:
     >>> is_page_break("MOSCOW 4008 (EXDIS)")
     False
     """
-    if "PAGE" not in line and "00" not in line:
+    if not could_hold_page_break(line):
         return False
     return any(not (line[:start] + line[end:]).strip() for start, end in page_break_spans(line))
 
