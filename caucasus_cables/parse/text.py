@@ -9,6 +9,7 @@ line cannot stall a build. The cable parser and the news parser both import from
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 __all__ = [
     "blank_page_breaks",
@@ -114,7 +115,14 @@ def section_continuations(text: str) -> list[tuple[str, int, int, int]]:
     """
     # No '"00" in text' pre-check: the pattern's literal "00" already lets the engine skip
     # ahead, faster than str's search for a two-character needle.
-    lines = (_continuation_line(text, m) for m in _CONTINUATION.finditer(text))
+    return _continuation_lines(text, _CONTINUATION.finditer(text))
+
+
+def _continuation_lines(
+    text: str, matches: Iterable[re.Match[str]]
+) -> list[tuple[str, int, int, int]]:
+    """``section_continuations`` of the continuation matches found in ``text``."""
+    lines = (_continuation_line(text, m) for m in matches)
     return [line for line in lines if line is not None]
 
 
@@ -170,8 +178,7 @@ def page_break_spans(text: str, station: str | None = None) -> list[tuple[int, i
     station ten characters: "USUN NEW Y", "ADDIS ABAB".
     """
     continuations = list(_CONTINUATION.finditer(text))
-    lines = (_continuation_line(text, m) for m in continuations)
-    spans = [(line[2], line[3]) for line in lines if line is not None]
+    spans = [(start, end) for _, _, start, end in _continuation_lines(text, continuations)]
     if _PAGE_WORD.search(text) is not None:
         spans.extend(m.span() for m in _PAGE_LINE.finditer(text))
     if continuations and station and station[:10] in text:
