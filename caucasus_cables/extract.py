@@ -244,6 +244,8 @@ def _line_end(text: str, pos: int, end: int | None = None) -> int:
 
 def _starts_line(text: str, pos: int) -> bool:
     """Only blanks, quotes or commas between the line start and ``pos``."""
+    if pos == 0 or text[pos - 1] == "\n":  # the usual case, known without a slice
+        return True
     return not text[_line_start(text, pos) : pos].strip(" \t\"',")
 
 
@@ -1510,8 +1512,7 @@ _TAGS_CONTINUATION = re.compile(
 
 def _tags_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    # Usually right after a line break: known without _starts_line's slice.
-    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
+    if _starts_line(text, pos):
         return True
     before = text[pos - 1]
     if before.isdigit() or text[max(0, pos - 4) : pos].rstrip().endswith("N/A"):
@@ -1588,8 +1589,7 @@ def _subject_inline_end(line: str) -> re.Match[str] | None:
 
 def _subject_context(text: str, m: re.Match[str]) -> bool:
     pos = m.start()
-    # Usually right after a line break: known without _starts_line's slice.
-    if pos == 0 or text[pos - 1] == "\n" or _starts_line(text, pos):
+    if _starts_line(text, pos):
         return True
     before = text[pos - 1]
     # Glued on a lower-case or digit ending ("...dprk, sy, iaea, parm, prelSubject: ..."), or
